@@ -168,6 +168,9 @@ void validate_model(const Model& model, std::string_view origin);
 std::vector<std::byte> serialize_model(const Model& model);
 // Writes to a temporary file beside `path`, then renames it into place.
 void save_model(const Model& model, const std::filesystem::path& path);
+// Writes bytes to a temporary file in the same folder, then renames it, so a
+// reader never sees a half-written file.
+void write_file_atomically(const std::filesystem::path& path, std::span<const std::byte> bytes);
 
 // Ops in an order where every tensor is written before it is read; throws on
 // a cycle or on a tensor that is read but never written.

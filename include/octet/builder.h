@@ -1,0 +1,57 @@
+// A small API to build models in code: used by tests (one-op models for the
+// oracle) and by importers.
+#pragma once
+
+#include <cstring>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "octet/model.h"
+
+namespace octet {
+
+template <class T>
+constexpr DType dtype_of();
+template <> constexpr DType dtype_of<float>() { return DType::Float32; }
+template <> constexpr DType dtype_of<int32_t>() { return DType::Int32; }
+template <> constexpr DType dtype_of<int64_t>() { return DType::Int64; }
+template <> constexpr DType dtype_of<int8_t>() { return DType::Int8; }
+template <> constexpr DType dtype_of<uint8_t>() { return DType::UInt8; }
+template <> constexpr DType dtype_of<int16_t>() { return DType::Int16; }
+template <> constexpr DType dtype_of<bool>() { return DType::Bool; }
+
+class GraphBuilder {
+ public:
+  // Builds into model.subgraphs[subgraph], creating it if needed.
+  explicit GraphBuilder(Model& model, size_t subgraph = 0);
+
+  int32_t add_tensor(std::string name, DType dtype, std::vector<int32_t> shape, QuantParams quant = {});
+  // A tensor that is also a subgraph input.
+  int32_t add_input(std::string name, DType dtype, std::vector<int32_t> shape, QuantParams quant = {});
+  int32_t add_constant(std::string name, DType dtype, std::vector<int32_t> shape,
+                       std::span<const std::byte> bytes, QuantParams quant = {});
+  template <class T>
+  int32_t add_constant(std::string name, std::vector<int32_t> shape, const std::vector<T>& values,
+                       QuantParams quant = {}) {
+    std::vector<std::byte> bytes(values.size() * sizeof(T));
+    if (!bytes.empty()) std::memcpy(bytes.data(), values.data(), bytes.size());
+    return add_constant(std::move(name), dtype_of<T>(), std::move(shape), bytes, std::move(quant));
+  }
+  void mark_output(int32_t tensor);
+
+  // Appends an op; options default to what TFLite converters write for it.
+  Op& add_op(BuiltinOp op, std::vector<int32_t> inputs, std::vector<int32_t> outputs);
+  Op& add_op(BuiltinOp op, std::vector<int32_t> inputs, std::vector<int32_t> outputs,
+             OptionsValue options, int32_t version = 1);
+  Op& add_custom_op(std::string name, std::vector<int32_t> inputs, std::vector<int32_t> outputs,
+                    std::vector<uint8_t> custom_options = {});
+
+  Graph& graph() { return model_.subgraphs[subgraph_]; }
+
+ private:
+  Model& model_;
+  size_t subgraph_;
+};
+
+}  // namespace octet
