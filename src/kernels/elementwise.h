@@ -106,23 +106,31 @@ void for_each_row(const BroadcastPlan<N>& plan, Row&& row) {
 template <class A, class B, class Out, class F>
 void broadcast_binary(const BroadcastPlan<2>& plan, const A* a, const B* b, Out* out, F f) {
   const int64_t n = plan.row_length();
-  const bool va = plan.row_varies(0), vb = plan.row_varies(1);
-  for_each_row(plan, [&](const std::array<int64_t, 2>& off, int64_t o) {
-    const A* x = a + off[0];
-    const B* y = b + off[1];
-    Out* z = out + o;
-    if (va && vb) {
+  // One walk per row kind, so each inner loop is branch-free.
+  if (plan.row_varies(0) && plan.row_varies(1)) {
+    for_each_row(plan, [&](const std::array<int64_t, 2>& off, int64_t o) {
+      const A* x = a + off[0];
+      const B* y = b + off[1];
+      Out* z = out + o;
       for (int64_t i = 0; i < n; ++i) z[i] = f(x[i], y[i]);
-    } else if (va) {
-      const B s = *y;
+    });
+  } else if (plan.row_varies(0)) {
+    for_each_row(plan, [&](const std::array<int64_t, 2>& off, int64_t o) {
+      const A* x = a + off[0];
+      const B s = b[off[1]];
+      Out* z = out + o;
       for (int64_t i = 0; i < n; ++i) z[i] = f(x[i], s);
-    } else if (vb) {
-      const A s = *x;
+    });
+  } else if (plan.row_varies(1)) {
+    for_each_row(plan, [&](const std::array<int64_t, 2>& off, int64_t o) {
+      const A s = a[off[0]];
+      const B* y = b + off[1];
+      Out* z = out + o;
       for (int64_t i = 0; i < n; ++i) z[i] = f(s, y[i]);
-    } else {  // only for a one-element output
-      for (int64_t i = 0; i < n; ++i) z[i] = f(*x, *y);
-    }
-  });
+    });
+  } else {  // only for a one-element output
+    for_each_row(plan, [&](const std::array<int64_t, 2>& off, int64_t o) { out[o] = f(a[off[0]], b[off[1]]); });
+  }
 }
 
 // Below this many elements a loop is not worth splitting across threads.
@@ -133,7 +141,9 @@ inline constexpr int64_t kParallelMinElements = int64_t{1} << 15;
 template <class In, class Out, class F>
 void map_elements(const In* in, Out* out, int64_t n, F f, bool parallel = false) {
   if (parallel && n >= kParallelMinElements) {
+#ifdef _OPENMP  // headers also reach code built without OpenMP (the tests)
 #pragma omp parallel for schedule(static)
+#endif
     for (int64_t i = 0; i < n; ++i) out[i] = f(in[i]);
   } else {
     for (int64_t i = 0; i < n; ++i) out[i] = f(in[i]);

@@ -19,8 +19,11 @@ inline float half_to_float(uint16_t h) {
     const float magnitude = static_cast<float>(mantissa) * 0x1p-24f;
     return std::bit_cast<float>(std::bit_cast<uint32_t>(magnitude) | sign);
   }
-  if (exponent == 31)  // infinity, or NaN with its payload kept
-    return std::bit_cast<float>(sign | 0x7F800000u | (mantissa << 13));
+  if (exponent == 31) {
+    if (mantissa == 0) return std::bit_cast<float>(sign | 0x7F800000u);
+    // NaN: payload kept, made quiet as a hardware conversion would.
+    return std::bit_cast<float>(sign | 0x7FC00000u | (mantissa << 13));
+  }
   return std::bit_cast<float>(sign | ((exponent + 112u) << 23) | (mantissa << 13));
 }
 
