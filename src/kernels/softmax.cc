@@ -22,7 +22,9 @@ class SoftmaxKernel final : public Kernel {
     ctx.expect_outputs(1);
     const TensorView& in = ctx.input(0);
     if (in.dtype != DType::Float32) fail_dtype(ctx, in, "input", "float32");
-    ctx.expect_rank(in, 1, 8, "input");
+    if (in.rank() < 1)
+      ctx.fail("input tensor {} '{}' has rank 0; softmax needs an axis to normalise over", in.index,
+               in.name());
     ctx.expect_dtype(ctx.output(0), DType::Float32, "output");
     ctx.set_output_shape(0, {in.shape.begin(), in.shape.end()});
     depth_ = in.dim(in.rank() - 1);

@@ -81,7 +81,7 @@ TEST(Softmax, BadInputs) {
     run_kernel(softmax_op(1.f), {HostTensor::f32({}, {1.f})}, {OutputSpec{}});
     FAIL() << "expected an error";
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("input tensor 0 'input0' has rank 0, expected 1 to 8"), std::string::npos)
+    EXPECT_NE(std::string(e.what()).find("input tensor 0 'input0' has rank 0; softmax needs an axis"), std::string::npos)
         << e.what();
   }
   auto q = HostTensor::of<int8_t>(DType::Int8, {2}, {1, 2});
