@@ -23,14 +23,22 @@ enum class ActKind { Logistic, Tanh, Relu, Relu6, ReluN1To1, LeakyRelu, HardSwis
 
 ActKind act_kind(BuiltinOp op) {
   switch (op) {
-    case BuiltinOp::Logistic: return ActKind::Logistic;
-    case BuiltinOp::Tanh: return ActKind::Tanh;
-    case BuiltinOp::Relu: return ActKind::Relu;
-    case BuiltinOp::Relu6: return ActKind::Relu6;
-    case BuiltinOp::ReluN1To1: return ActKind::ReluN1To1;
-    case BuiltinOp::LeakyRelu: return ActKind::LeakyRelu;
-    case BuiltinOp::HardSwish: return ActKind::HardSwish;
-    default: return ActKind::Gelu;
+    case BuiltinOp::Logistic:
+      return ActKind::Logistic;
+    case BuiltinOp::Tanh:
+      return ActKind::Tanh;
+    case BuiltinOp::Relu:
+      return ActKind::Relu;
+    case BuiltinOp::Relu6:
+      return ActKind::Relu6;
+    case BuiltinOp::ReluN1To1:
+      return ActKind::ReluN1To1;
+    case BuiltinOp::LeakyRelu:
+      return ActKind::LeakyRelu;
+    case BuiltinOp::HardSwish:
+      return ActKind::HardSwish;
+    default:
+      return ActKind::Gelu;
   }
 }
 
@@ -72,9 +80,16 @@ class ActivationKernel final : public Kernel {
     float* out = ctx.outputs[0].data_as<float>();
     const int64_t n = ctx.inputs[0].num_elements();
     switch (kind_) {
-      case ActKind::Logistic: map_elements(in, out, n, logistic, true); break;
-      case ActKind::Tanh: map_elements(in, out, n, [](float x) { return std::tanh(x); }, true); break;
-      case ActKind::Relu: map_elements(in, out, n, [](float x) { return x < 0.f ? 0.f : x; }); break;
+      case ActKind::Logistic:
+        map_elements(in, out, n, logistic, true);
+        break;
+      case ActKind::Tanh:
+        map_elements(
+            in, out, n, [](float x) { return std::tanh(x); }, true);
+        break;
+      case ActKind::Relu:
+        map_elements(in, out, n, [](float x) { return x < 0.f ? 0.f : x; });
+        break;
       case ActKind::Relu6:
         map_elements(in, out, n, [](float x) { return x > 6.f ? 6.f : x < 0.f ? 0.f : x; });
         break;
@@ -91,8 +106,10 @@ class ActivationKernel final : public Kernel {
                      [](float x) { return x * std::min(6.f, std::max(0.f, x + 3.f)) / 6.f; });
         break;
       case ActKind::Gelu:
-        if (approximate_) map_elements(in, out, n, gelu_tanh, true);
-        else map_elements(in, out, n, gelu_exact, true);
+        if (approximate_)
+          map_elements(in, out, n, gelu_tanh, true);
+        else
+          map_elements(in, out, n, gelu_exact, true);
         break;
     }
   }
@@ -123,8 +140,8 @@ class PreluKernel final : public Kernel {
   }
 
   void eval(const EvalContext& ctx) override {
-    broadcast_binary(plan_, ctx.inputs[0].data_as<const float>(), ctx.inputs[1].data_as<const float>(),
-                     ctx.outputs[0].data_as<float>(),
+    broadcast_binary(plan_, ctx.inputs[0].data_as<const float>(),
+                     ctx.inputs[1].data_as<const float>(), ctx.outputs[0].data_as<float>(),
                      [](float x, float a) { return x >= 0.f ? x : x * a; });
   }
 
@@ -135,9 +152,9 @@ class PreluKernel final : public Kernel {
 }  // namespace
 
 void register_activations(Registry& r) {
-  for (BuiltinOp op : {BuiltinOp::Logistic, BuiltinOp::Tanh, BuiltinOp::Relu, BuiltinOp::Relu6,
-                       BuiltinOp::ReluN1To1, BuiltinOp::LeakyRelu, BuiltinOp::HardSwish,
-                       BuiltinOp::Gelu})
+  for (BuiltinOp op :
+       {BuiltinOp::Logistic, BuiltinOp::Tanh, BuiltinOp::Relu, BuiltinOp::Relu6,
+        BuiltinOp::ReluN1To1, BuiltinOp::LeakyRelu, BuiltinOp::HardSwish, BuiltinOp::Gelu})
     r.add(op, make_kernel<ActivationKernel>);
   r.add(BuiltinOp::Prelu, make_kernel<PreluKernel>);
 }

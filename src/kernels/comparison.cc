@@ -16,12 +16,18 @@ enum class CompareKind { Equal, NotEqual, Less, LessEqual, Greater, GreaterEqual
 
 CompareKind compare_kind(BuiltinOp op) {
   switch (op) {
-    case BuiltinOp::Equal: return CompareKind::Equal;
-    case BuiltinOp::NotEqual: return CompareKind::NotEqual;
-    case BuiltinOp::Less: return CompareKind::Less;
-    case BuiltinOp::LessEqual: return CompareKind::LessEqual;
-    case BuiltinOp::Greater: return CompareKind::Greater;
-    default: return CompareKind::GreaterEqual;
+    case BuiltinOp::Equal:
+      return CompareKind::Equal;
+    case BuiltinOp::NotEqual:
+      return CompareKind::NotEqual;
+    case BuiltinOp::Less:
+      return CompareKind::Less;
+    case BuiltinOp::LessEqual:
+      return CompareKind::LessEqual;
+    case BuiltinOp::Greater:
+      return CompareKind::Greater;
+    default:
+      return CompareKind::GreaterEqual;
   }
 }
 
@@ -35,9 +41,11 @@ class ComparisonKernel final : public Kernel {
     const TensorView& a = ctx.input(0);
     const TensorView& b = ctx.input(1);
     const bool equality = kind_ == CompareKind::Equal || kind_ == CompareKind::NotEqual;
-    const bool numeric = a.dtype == DType::Float32 || a.dtype == DType::Int32 || a.dtype == DType::Int64;
+    const bool numeric =
+        a.dtype == DType::Float32 || a.dtype == DType::Int32 || a.dtype == DType::Int64;
     if (!numeric && !(equality && a.dtype == DType::Bool))
-      fail_dtype(ctx, a, "input 0", equality ? "float32, int32, int64 or bool" : "float32, int32 or int64");
+      fail_dtype(ctx, a, "input 0",
+                 equality ? "float32, int32, int64 or bool" : "float32, int32 or int64");
     ctx.expect_dtype(b, a.dtype, "input 1");
     ctx.expect_dtype(ctx.output(0), DType::Bool, "output");
     std::vector<int32_t> shape = broadcast_shape(ctx, a.shape, b.shape);
@@ -48,9 +56,15 @@ class ComparisonKernel final : public Kernel {
 
   void eval(const EvalContext& ctx) override {
     switch (dtype_) {
-      case DType::Float32: run<float>(ctx); break;
-      case DType::Int32: run<int32_t>(ctx); break;
-      case DType::Int64: run<int64_t>(ctx); break;
+      case DType::Float32:
+        run<float>(ctx);
+        break;
+      case DType::Int32:
+        run<int32_t>(ctx);
+        break;
+      case DType::Int64:
+        run<int64_t>(ctx);
+        break;
       case DType::Bool: {
         // Only (NOT_)EQUAL reach here; compare truth values, not bytes.
         const bool want_equal = kind_ == CompareKind::Equal;
@@ -61,7 +75,8 @@ class ComparisonKernel final : public Kernel {
                          });
         break;
       }
-      default: break;  // refused in prepare
+      default:
+        break;  // refused in prepare
     }
   }
 
@@ -119,9 +134,11 @@ class LogicalBinaryKernel final : public Kernel {
     const auto* b = ctx.inputs[1].data_as<const uint8_t>();
     auto* out = ctx.outputs[0].data_as<uint8_t>();
     if (is_and_)
-      broadcast_binary(plan_, a, b, out, [](uint8_t x, uint8_t y) -> uint8_t { return (x != 0) & (y != 0); });
+      broadcast_binary(plan_, a, b, out,
+                       [](uint8_t x, uint8_t y) -> uint8_t { return (x != 0) & (y != 0); });
     else
-      broadcast_binary(plan_, a, b, out, [](uint8_t x, uint8_t y) -> uint8_t { return (x != 0) | (y != 0); });
+      broadcast_binary(plan_, a, b, out,
+                       [](uint8_t x, uint8_t y) -> uint8_t { return (x != 0) | (y != 0); });
   }
 
  private:
@@ -175,10 +192,17 @@ class SelectV2Kernel final : public Kernel {
 
   void eval(const EvalContext& ctx) override {
     switch (element_size_) {
-      case 1: run<uint8_t>(ctx); break;
-      case 4: run<uint32_t>(ctx); break;
-      case 8: run<uint64_t>(ctx); break;
-      default: break;
+      case 1:
+        run<uint8_t>(ctx);
+        break;
+      case 4:
+        run<uint32_t>(ctx);
+        break;
+      case 8:
+        run<uint64_t>(ctx);
+        break;
+      default:
+        break;
     }
   }
 

@@ -20,10 +20,10 @@ namespace octet::kernels {
 
 template <int N>
 struct BroadcastPlan {
-  int rank = 1;                                          // merged rank, >= 1
-  std::array<int64_t, kMaxRank> dims{};                  // merged output dims
+  int rank = 1;                                            // merged rank, >= 1
+  std::array<int64_t, kMaxRank> dims{};                    // merged output dims
   std::array<std::array<int64_t, kMaxRank>, N> strides{};  // 0 on broadcast dims
-  int64_t size = 0;                                      // output elements
+  int64_t size = 0;                                        // output elements
 
   int64_t row_length() const { return dims[rank - 1]; }
   // Whether input i advances along the innermost (row) dimension.
@@ -129,7 +129,9 @@ void broadcast_binary(const BroadcastPlan<2>& plan, const A* a, const B* b, Out*
       for (int64_t i = 0; i < n; ++i) z[i] = f(s, y[i]);
     });
   } else {  // only for a one-element output
-    for_each_row(plan, [&](const std::array<int64_t, 2>& off, int64_t o) { out[o] = f(a[off[0]], b[off[1]]); });
+    for_each_row(plan, [&](const std::array<int64_t, 2>& off, int64_t o) {
+      out[o] = f(a[off[0]], b[off[1]]);
+    });
   }
 }
 

@@ -26,14 +26,22 @@ enum class BinaryKind { Add, Sub, Mul, Div, SquaredDifference, Maximum, Minimum,
 
 BinaryKind kind_of(BuiltinOp op) {
   switch (op) {
-    case BuiltinOp::Add: return BinaryKind::Add;
-    case BuiltinOp::Sub: return BinaryKind::Sub;
-    case BuiltinOp::Mul: return BinaryKind::Mul;
-    case BuiltinOp::Div: return BinaryKind::Div;
-    case BuiltinOp::SquaredDifference: return BinaryKind::SquaredDifference;
-    case BuiltinOp::Maximum: return BinaryKind::Maximum;
-    case BuiltinOp::Minimum: return BinaryKind::Minimum;
-    default: return BinaryKind::Pow;
+    case BuiltinOp::Add:
+      return BinaryKind::Add;
+    case BuiltinOp::Sub:
+      return BinaryKind::Sub;
+    case BuiltinOp::Mul:
+      return BinaryKind::Mul;
+    case BuiltinOp::Div:
+      return BinaryKind::Div;
+    case BuiltinOp::SquaredDifference:
+      return BinaryKind::SquaredDifference;
+    case BuiltinOp::Maximum:
+      return BinaryKind::Maximum;
+    case BuiltinOp::Minimum:
+      return BinaryKind::Minimum;
+    default:
+      return BinaryKind::Pow;
   }
 }
 
@@ -63,8 +71,10 @@ const char* supported_list(BinaryKind k) {
   switch (k) {
     case BinaryKind::Div:
     case BinaryKind::SquaredDifference:
-    case BinaryKind::Pow: return "float32 or int32";
-    default: return "float32, int32 or int64";
+    case BinaryKind::Pow:
+      return "float32 or int32";
+    default:
+      return "float32, int32 or int64";
   }
 }
 
@@ -81,10 +91,14 @@ Bounds<T> activation_bounds(Activation a) {
     return {r.min, r.max};
   } else {
     switch (a) {
-      case Activation::Relu: return {0, std::numeric_limits<T>::max()};
-      case Activation::Relu6: return {0, 6};
-      case Activation::ReluN1To1: return {-1, 1};
-      default: return {std::numeric_limits<T>::lowest(), std::numeric_limits<T>::max()};
+      case Activation::Relu:
+        return {0, std::numeric_limits<T>::max()};
+      case Activation::Relu6:
+        return {0, 6};
+      case Activation::ReluN1To1:
+        return {-1, 1};
+      default:
+        return {std::numeric_limits<T>::lowest(), std::numeric_limits<T>::max()};
     }
   }
 }
@@ -164,10 +178,17 @@ class BinaryKernel final : public Kernel {
 
   void eval(const EvalContext& ctx) override {
     switch (dtype_) {
-      case DType::Float32: run<float>(ctx); break;
-      case DType::Int32: run<int32_t>(ctx); break;
-      case DType::Int64: run<int64_t>(ctx); break;
-      default: break;  // refused in prepare
+      case DType::Float32:
+        run<float>(ctx);
+        break;
+      case DType::Int32:
+        run<int32_t>(ctx);
+        break;
+      case DType::Int64:
+        run<int64_t>(ctx);
+        break;
+      default:
+        break;  // refused in prepare
     }
   }
 
@@ -223,8 +244,9 @@ class BinaryKernel final : public Kernel {
     const int64_t n = divisor.num_elements();
     for (int64_t i = 0; i < n; ++i)
       if (data[i] == 0)
-        throw Error(fmt::format("{}: integer division by zero: divisor tensor {} '{}' element {} is 0",
-                                location_, divisor.index, divisor.name(), i));
+        throw Error(
+            fmt::format("{}: integer division by zero: divisor tensor {} '{}' element {} is 0",
+                        location_, divisor.index, divisor.name(), i));
   }
   template <class T>
   void expect_nonnegative(const TensorView& exponent, const T* data) const {
@@ -246,9 +268,9 @@ class BinaryKernel final : public Kernel {
 }  // namespace
 
 void register_elementwise_binary(Registry& r) {
-  for (BuiltinOp op : {BuiltinOp::Add, BuiltinOp::Sub, BuiltinOp::Mul, BuiltinOp::Div,
-                       BuiltinOp::SquaredDifference, BuiltinOp::Maximum, BuiltinOp::Minimum,
-                       BuiltinOp::Pow})
+  for (BuiltinOp op :
+       {BuiltinOp::Add, BuiltinOp::Sub, BuiltinOp::Mul, BuiltinOp::Div,
+        BuiltinOp::SquaredDifference, BuiltinOp::Maximum, BuiltinOp::Minimum, BuiltinOp::Pow})
     r.add(op, make_kernel<BinaryKernel>);
 }
 

@@ -30,13 +30,20 @@ enum class UnaryKind { Exp, Log, Rsqrt, Sqrt, Neg, Abs, Square };
 
 UnaryKind unary_kind(BuiltinOp op) {
   switch (op) {
-    case BuiltinOp::Exp: return UnaryKind::Exp;
-    case BuiltinOp::Log: return UnaryKind::Log;
-    case BuiltinOp::Rsqrt: return UnaryKind::Rsqrt;
-    case BuiltinOp::Sqrt: return UnaryKind::Sqrt;
-    case BuiltinOp::Neg: return UnaryKind::Neg;
-    case BuiltinOp::Abs: return UnaryKind::Abs;
-    default: return UnaryKind::Square;
+    case BuiltinOp::Exp:
+      return UnaryKind::Exp;
+    case BuiltinOp::Log:
+      return UnaryKind::Log;
+    case BuiltinOp::Rsqrt:
+      return UnaryKind::Rsqrt;
+    case BuiltinOp::Sqrt:
+      return UnaryKind::Sqrt;
+    case BuiltinOp::Neg:
+      return UnaryKind::Neg;
+    case BuiltinOp::Abs:
+      return UnaryKind::Abs;
+    default:
+      return UnaryKind::Square;
   }
 }
 
@@ -56,9 +63,10 @@ class UnaryKernel final : public Kernel {
     ctx.expect_outputs(1);
     const TensorView& in = ctx.input(0);
     // TFLite's types: NEG float32/int32/int64, ABS float32/int32, the rest float32.
-    const bool ok = in.dtype == DType::Float32 ||
-                    (kind_ == UnaryKind::Neg && (in.dtype == DType::Int32 || in.dtype == DType::Int64)) ||
-                    (kind_ == UnaryKind::Abs && in.dtype == DType::Int32);
+    const bool ok =
+        in.dtype == DType::Float32 ||
+        (kind_ == UnaryKind::Neg && (in.dtype == DType::Int32 || in.dtype == DType::Int64)) ||
+        (kind_ == UnaryKind::Abs && in.dtype == DType::Int32);
     if (!ok)
       fail_dtype(ctx, in, "input",
                  kind_ == UnaryKind::Neg   ? "float32, int32 or int64"
@@ -72,23 +80,46 @@ class UnaryKernel final : public Kernel {
   void eval(const EvalContext& ctx) override {
     const int64_t n = ctx.inputs[0].num_elements();
     switch (dtype_) {
-      case DType::Float32: run_float(ctx.inputs[0].data_as<const float>(), ctx.outputs[0].data_as<float>(), n); break;
-      case DType::Int32: run_int(ctx.inputs[0].data_as<const int32_t>(), ctx.outputs[0].data_as<int32_t>(), n); break;
-      case DType::Int64: run_int(ctx.inputs[0].data_as<const int64_t>(), ctx.outputs[0].data_as<int64_t>(), n); break;
-      default: break;  // refused in prepare
+      case DType::Float32:
+        run_float(ctx.inputs[0].data_as<const float>(), ctx.outputs[0].data_as<float>(), n);
+        break;
+      case DType::Int32:
+        run_int(ctx.inputs[0].data_as<const int32_t>(), ctx.outputs[0].data_as<int32_t>(), n);
+        break;
+      case DType::Int64:
+        run_int(ctx.inputs[0].data_as<const int64_t>(), ctx.outputs[0].data_as<int64_t>(), n);
+        break;
+      default:
+        break;  // refused in prepare
     }
   }
 
  private:
   void run_float(const float* in, float* out, int64_t n) const {
     switch (kind_) {
-      case UnaryKind::Exp: map_elements(in, out, n, [](float x) { return std::exp(x); }, true); break;
-      case UnaryKind::Log: map_elements(in, out, n, [](float x) { return std::log(x); }, true); break;
-      case UnaryKind::Rsqrt: map_elements(in, out, n, [](float x) { return 1.f / std::sqrt(x); }); break;
-      case UnaryKind::Sqrt: map_elements(in, out, n, [](float x) { return std::sqrt(x); }); break;
-      case UnaryKind::Neg: map_elements(in, out, n, [](float x) { return -x; }); break;
-      case UnaryKind::Abs: map_elements(in, out, n, [](float x) { return std::fabs(x); }); break;
-      case UnaryKind::Square: map_elements(in, out, n, [](float x) { return x * x; }); break;
+      case UnaryKind::Exp:
+        map_elements(
+            in, out, n, [](float x) { return std::exp(x); }, true);
+        break;
+      case UnaryKind::Log:
+        map_elements(
+            in, out, n, [](float x) { return std::log(x); }, true);
+        break;
+      case UnaryKind::Rsqrt:
+        map_elements(in, out, n, [](float x) { return 1.f / std::sqrt(x); });
+        break;
+      case UnaryKind::Sqrt:
+        map_elements(in, out, n, [](float x) { return std::sqrt(x); });
+        break;
+      case UnaryKind::Neg:
+        map_elements(in, out, n, [](float x) { return -x; });
+        break;
+      case UnaryKind::Abs:
+        map_elements(in, out, n, [](float x) { return std::fabs(x); });
+        break;
+      case UnaryKind::Square:
+        map_elements(in, out, n, [](float x) { return x * x; });
+        break;
     }
   }
   template <class T>
@@ -106,8 +137,12 @@ class UnaryKernel final : public Kernel {
 // ---- CAST -----------------------------------------------------------------
 
 // Storage types that are not C++ arithmetic types of their own.
-struct Half { uint16_t bits; };
-struct Bool { uint8_t byte; };
+struct Half {
+  uint16_t bits;
+};
+struct Bool {
+  uint8_t byte;
+};
 
 // x86's truncating conversion (cvttss2si): out of range or NaN gives the
 // most negative value of the conversion width; the result then wraps to T.
@@ -126,9 +161,12 @@ T x86_truncate(float f) {
 
 template <class To>
 To from_half_value(float f) {  // TFLite: static_cast<To>(fp16 -> fp32 value)
-  if constexpr (std::is_same_v<To, float>) return f;
-  else if constexpr (std::is_same_v<To, Bool>) return Bool{static_cast<uint8_t>(f != 0.f)};  // NaN is true
-  else return x86_truncate<To>(f);
+  if constexpr (std::is_same_v<To, float>)
+    return f;
+  else if constexpr (std::is_same_v<To, Bool>)
+    return Bool{static_cast<uint8_t>(f != 0.f)};  // NaN is true
+  else
+    return x86_truncate<To>(f);
 }
 
 template <class To>
@@ -155,27 +193,42 @@ To from_float(float f) {
 template <class From, class To>
 To convert(From v) {
   if constexpr (std::is_same_v<From, Half>) {
-    if constexpr (std::is_same_v<To, Half>) return v;
-    else return from_half_value<To>(half_to_float(v.bits));
+    if constexpr (std::is_same_v<To, Half>)
+      return v;
+    else
+      return from_half_value<To>(half_to_float(v.bits));
   } else if constexpr (std::is_same_v<From, float>) {
     return from_float<To>(v);
   } else if constexpr (std::is_same_v<From, Bool>) {
     const uint8_t b = v.byte != 0;
-    if constexpr (std::is_same_v<To, Half>) return Half{float_to_half(b)};
-    else if constexpr (std::is_same_v<To, Bool>) return Bool{b};
-    else return static_cast<To>(b);
+    if constexpr (std::is_same_v<To, Half>)
+      return Half{float_to_half(b)};
+    else if constexpr (std::is_same_v<To, Bool>)
+      return Bool{b};
+    else
+      return static_cast<To>(b);
   } else {  // integer source
-    if constexpr (std::is_same_v<To, Half>) return Half{float_to_half(static_cast<float>(v))};
-    else if constexpr (std::is_same_v<To, Bool>) return Bool{static_cast<uint8_t>(v != 0)};
-    else return static_cast<To>(v);
+    if constexpr (std::is_same_v<To, Half>)
+      return Half{float_to_half(static_cast<float>(v))};
+    else if constexpr (std::is_same_v<To, Bool>)
+      return Bool{static_cast<uint8_t>(v != 0)};
+    else
+      return static_cast<To>(v);
   }
 }
 
 bool castable(DType t) {
   switch (t) {
-    case DType::Float32: case DType::Float16: case DType::Int32: case DType::Int64:
-    case DType::Bool: case DType::UInt8: case DType::Int8: case DType::Int16:
-    case DType::UInt16: case DType::UInt32:
+    case DType::Float32:
+    case DType::Float16:
+    case DType::Int32:
+    case DType::Int64:
+    case DType::Bool:
+    case DType::UInt8:
+    case DType::Int8:
+    case DType::Int16:
+    case DType::UInt16:
+    case DType::UInt32:
       return true;
     default:
       return false;
@@ -186,17 +239,38 @@ bool castable(DType t) {
 template <class F>
 void with_storage_type(DType t, F&& f) {
   switch (t) {
-    case DType::Float32: f(float{}); break;
-    case DType::Float16: f(Half{}); break;
-    case DType::Int32: f(int32_t{}); break;
-    case DType::Int64: f(int64_t{}); break;
-    case DType::Bool: f(Bool{}); break;
-    case DType::UInt8: f(uint8_t{}); break;
-    case DType::Int8: f(int8_t{}); break;
-    case DType::Int16: f(int16_t{}); break;
-    case DType::UInt16: f(uint16_t{}); break;
-    case DType::UInt32: f(uint32_t{}); break;
-    default: break;
+    case DType::Float32:
+      f(float{});
+      break;
+    case DType::Float16:
+      f(Half{});
+      break;
+    case DType::Int32:
+      f(int32_t{});
+      break;
+    case DType::Int64:
+      f(int64_t{});
+      break;
+    case DType::Bool:
+      f(Bool{});
+      break;
+    case DType::UInt8:
+      f(uint8_t{});
+      break;
+    case DType::Int8:
+      f(int8_t{});
+      break;
+    case DType::Int16:
+      f(int16_t{});
+      break;
+    case DType::UInt16:
+      f(uint16_t{});
+      break;
+    case DType::UInt32:
+      f(uint32_t{});
+      break;
+    default:
+      break;
   }
 }
 
@@ -210,11 +284,14 @@ class CastKernel final : public Kernel {
     ctx.expect_outputs(1);
     const TensorView& in = ctx.input(0);
     const TensorView& out = ctx.output(0);
-    constexpr const char* kTypes = "float32, float16, int32, int64, bool, uint8, int8, int16, uint16 or uint32";
+    constexpr const char* kTypes =
+        "float32, float16, int32, int64, bool, uint8, int8, int16, uint16 or uint32";
     if (!castable(in.dtype))
-      ctx.fail("input tensor {} '{}' is {}, expected one of {}", in.index, in.name(), dtype_name(in.dtype), kTypes);
+      ctx.fail("input tensor {} '{}' is {}, expected one of {}", in.index, in.name(),
+               dtype_name(in.dtype), kTypes);
     if (!castable(out.dtype))
-      ctx.fail("output tensor {} '{}' is {}, expected one of {}", out.index, out.name(), dtype_name(out.dtype), kTypes);
+      ctx.fail("output tensor {} '{}' is {}, expected one of {}", out.index, out.name(),
+               dtype_name(out.dtype), kTypes);
     ctx.set_output_shape(0, {in.shape.begin(), in.shape.end()});
     from_ = in.dtype;
     to_ = out.dtype;

@@ -36,7 +36,8 @@ struct ChannelParams {
 };
 
 // Reads and checks the quantization parameters of `t` (role names it).
-ChannelParams channel_params(const PrepareContext& ctx, const TensorView& t, std::string_view role) {
+ChannelParams channel_params(const PrepareContext& ctx, const TensorView& t,
+                             std::string_view role) {
   const QuantParams* q = t.quant;
   if (q == nullptr || q->empty())
     ctx.fail("{} tensor {} '{}' ({}) has no quantization parameters", role, t.index, t.name(),
@@ -109,10 +110,17 @@ class DequantizeKernel final : public Kernel {
       case DType::Float16:
         map_elements(ctx.inputs[0].data_as<const uint16_t>(), out, n, half_to_float);
         break;
-      case DType::Int8: run(ctx.inputs[0].data_as<const int8_t>(), out, n); break;
-      case DType::UInt8: run(ctx.inputs[0].data_as<const uint8_t>(), out, n); break;
-      case DType::Int16: run(ctx.inputs[0].data_as<const int16_t>(), out, n); break;
-      default: break;  // refused in prepare
+      case DType::Int8:
+        run(ctx.inputs[0].data_as<const int8_t>(), out, n);
+        break;
+      case DType::UInt8:
+        run(ctx.inputs[0].data_as<const uint8_t>(), out, n);
+        break;
+      case DType::Int16:
+        run(ctx.inputs[0].data_as<const int16_t>(), out, n);
+        break;
+      default:
+        break;  // refused in prepare
     }
   }
 
@@ -167,10 +175,17 @@ class QuantizeKernel final : public Kernel {
     const float* in = ctx.inputs[0].data_as<const float>();
     const int64_t n = ctx.inputs[0].num_elements();
     switch (dtype_) {
-      case DType::Int8: run(in, ctx.outputs[0].data_as<int8_t>(), n); break;
-      case DType::UInt8: run(in, ctx.outputs[0].data_as<uint8_t>(), n); break;
-      case DType::Int16: run(in, ctx.outputs[0].data_as<int16_t>(), n); break;
-      default: break;  // refused in prepare
+      case DType::Int8:
+        run(in, ctx.outputs[0].data_as<int8_t>(), n);
+        break;
+      case DType::UInt8:
+        run(in, ctx.outputs[0].data_as<uint8_t>(), n);
+        break;
+      case DType::Int16:
+        run(in, ctx.outputs[0].data_as<int16_t>(), n);
+        break;
+      default:
+        break;  // refused in prepare
     }
   }
 

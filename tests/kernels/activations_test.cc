@@ -25,7 +25,8 @@ std::vector<float> run1(const Op& op, const std::vector<float>& x) {
   return out[0].values<float>();
 }
 
-const std::vector<float> kInputs = {-20.f, -9.5f, -4.f, -1.f, -0.5f, 0.f, 0.3f, 1.f, 2.5f, 7.f, 17.f};
+const std::vector<float> kInputs = {-20.f, -9.5f, -4.f, -1.f, -0.5f, 0.f,
+                                    0.3f,  1.f,   2.5f, 7.f,  17.f};
 
 TEST(Activations, LogisticAndTanhMatchDoublePrecision) {
   const auto sig = run1(make_op(BuiltinOp::Logistic), kInputs);
@@ -64,7 +65,8 @@ TEST(Activations, LeakyReluUsesAlphaFromOptions) {
   EXPECT_EQ(run1(make_op(BuiltinOp::LeakyRelu, opt::LeakyRelu{0.25f}), {-4.f, 0.f, 3.f}),
             (std::vector<float>{-1.f, 0.f, 3.f}));
   // alpha > 1 is legal and is not max(x, alpha x).
-  EXPECT_EQ(run1(make_op(BuiltinOp::LeakyRelu, opt::LeakyRelu{2.f}), {-4.f, 3.f}), (std::vector<float>{-8.f, 3.f}));
+  EXPECT_EQ(run1(make_op(BuiltinOp::LeakyRelu, opt::LeakyRelu{2.f}), {-4.f, 3.f}),
+            (std::vector<float>{-8.f, 3.f}));
 }
 
 TEST(Activations, HardSwish) {
@@ -83,7 +85,8 @@ TEST(Activations, GeluExactAndApproximate) {
     const double want_approx = 0.5 * x * (1.0 + std::tanh(c * (x + 0.044715 * x * x * x)));
     // Relative where the value is large, absolute near zero.
     EXPECT_NEAR(exact[i], want_exact, 1e-6 * std::max(1.0, std::fabs(want_exact))) << "x = " << x;
-    EXPECT_NEAR(approx[i], want_approx, 1e-6 * std::max(1.0, std::fabs(want_approx))) << "x = " << x;
+    EXPECT_NEAR(approx[i], want_approx, 1e-6 * std::max(1.0, std::fabs(want_approx)))
+        << "x = " << x;
   }
   // The erfc form keeps relative accuracy in the far negative tail, where
   // 1 + erf(x / sqrt 2) would cancel to nothing in float.
@@ -98,13 +101,18 @@ TEST(Activations, GeluExactAndApproximate) {
 TEST(Prelu, AlphaBroadcastsPerChannel) {
   // input [1,2,2,3], alpha [3]: channel c uses alpha[c].
   const std::vector<float> x = {-1, 2, -3, 4, -5, 6, -7, -8, 9, 0, -1, -2};
-  auto out = run_kernel(make_op(BuiltinOp::Prelu), {HostTensor::f32({1, 2, 2, 3}, x), HostTensor::f32({3}, {0.5f, 2.f, -1.f}, true)},
-                        {OutputSpec{}});
+  auto out =
+      run_kernel(make_op(BuiltinOp::Prelu),
+                 {HostTensor::f32({1, 2, 2, 3}, x), HostTensor::f32({3}, {0.5f, 2.f, -1.f}, true)},
+                 {OutputSpec{}});
   EXPECT_EQ(out[0].shape, (std::vector<int32_t>{1, 2, 2, 3}));
-  EXPECT_EQ(out[0].values<float>(), (std::vector<float>{-0.5f, 2, 3, 4, -10, 6, -3.5f, -16, 9, 0, -2, 2}));
+  EXPECT_EQ(out[0].values<float>(),
+            (std::vector<float>{-0.5f, 2, 3, 4, -10, 6, -3.5f, -16, 9, 0, -2, 2}));
   // alpha [1,1,3] (as converters often store it) gives the same result.
-  auto out3 = run_kernel(make_op(BuiltinOp::Prelu),
-                         {HostTensor::f32({1, 2, 2, 3}, x), HostTensor::f32({1, 1, 3}, {0.5f, 2.f, -1.f}, true)}, {OutputSpec{}});
+  auto out3 = run_kernel(
+      make_op(BuiltinOp::Prelu),
+      {HostTensor::f32({1, 2, 2, 3}, x), HostTensor::f32({1, 1, 3}, {0.5f, 2.f, -1.f}, true)},
+      {OutputSpec{}});
   EXPECT_EQ(out3[0].values<float>(), out[0].values<float>());
 }
 
@@ -116,14 +124,19 @@ TEST(Activations, BadInputs) {
     run_kernel(make_op(BuiltinOp::Logistic), {q}, {OutputSpec{DType::Int8, {}}});
     FAIL() << "expected an error";
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("input tensor 0 'input0' is int8: quantized kernels are not supported yet"),
+    EXPECT_NE(std::string(e.what()).find(
+                  "input tensor 0 'input0' is int8: quantized kernels are not supported yet"),
               std::string::npos)
         << e.what();
   }
-  EXPECT_THROW(run_kernel(make_op(BuiltinOp::Relu), {HostTensor::f32({1}, {1})}, {OutputSpec{DType::Int32, {}}}), Error);
-  EXPECT_THROW(run_kernel(make_op(BuiltinOp::Prelu), {HostTensor::f32({2, 3}, std::vector<float>(6)), HostTensor::f32({2}, {1, 1})},
-                          {OutputSpec{}}),
+  EXPECT_THROW(run_kernel(make_op(BuiltinOp::Relu), {HostTensor::f32({1}, {1})},
+                          {OutputSpec{DType::Int32, {}}}),
                Error);
+  EXPECT_THROW(
+      run_kernel(make_op(BuiltinOp::Prelu),
+                 {HostTensor::f32({2, 3}, std::vector<float>(6)), HostTensor::f32({2}, {1, 1})},
+                 {OutputSpec{}}),
+      Error);
 }
 
 }  // namespace

@@ -43,9 +43,9 @@ TEST(Comparison, FloatWithBroadcastAndNaN) {
     std::vector<uint8_t> want;
   };
   const std::vector<Case> cases = {
-      {BuiltinOp::Equal, {0, 1, 0, 0, 0, 0}},        {BuiltinOp::NotEqual, {1, 0, 1, 1, 1, 1}},
-      {BuiltinOp::Less, {1, 0, 0, 0, 0, 1}},         {BuiltinOp::LessEqual, {1, 1, 0, 0, 0, 1}},
-      {BuiltinOp::Greater, {0, 0, 1, 0, 1, 0}},      {BuiltinOp::GreaterEqual, {0, 1, 1, 0, 1, 0}},
+      {BuiltinOp::Equal, {0, 1, 0, 0, 0, 0}},   {BuiltinOp::NotEqual, {1, 0, 1, 1, 1, 1}},
+      {BuiltinOp::Less, {1, 0, 0, 0, 0, 1}},    {BuiltinOp::LessEqual, {1, 1, 0, 0, 0, 1}},
+      {BuiltinOp::Greater, {0, 0, 1, 0, 1, 0}}, {BuiltinOp::GreaterEqual, {0, 1, 1, 0, 1, 0}},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(builtin_op_name(c.op));
@@ -56,7 +56,9 @@ TEST(Comparison, FloatWithBroadcastAndNaN) {
 }
 
 TEST(Comparison, IntegerTypesAndScalarFirst) {
-  auto lt = run_kernel(make_op(BuiltinOp::Less), {HostTensor::i32({}, {0}, false), HostTensor::i32({2, 2}, {-1, 0, 1, 2}, false)}, kBoolOut);
+  auto lt = run_kernel(
+      make_op(BuiltinOp::Less),
+      {HostTensor::i32({}, {0}, false), HostTensor::i32({2, 2}, {-1, 0, 1, 2}, false)}, kBoolOut);
   EXPECT_EQ(lt[0].shape, (std::vector<int32_t>{2, 2}));
   EXPECT_EQ(lt[0].values<uint8_t>(), (std::vector<uint8_t>{0, 0, 1, 1}));
   const int64_t big = int64_t{1} << 40;
@@ -70,9 +72,11 @@ TEST(Comparison, IntegerTypesAndScalarFirst) {
 
 TEST(Comparison, BoolEqualityComparesTruthValues) {
   // A byte of 2 is true, so it equals 1.
-  auto eq = run_kernel(make_op(BuiltinOp::Equal), {bools({4}, {0, 1, 2, 0}), bools({4}, {0, 1, 1, 1})}, kBoolOut);
+  auto eq = run_kernel(make_op(BuiltinOp::Equal),
+                       {bools({4}, {0, 1, 2, 0}), bools({4}, {0, 1, 1, 1})}, kBoolOut);
   EXPECT_EQ(eq[0].values<uint8_t>(), (std::vector<uint8_t>{1, 1, 1, 0}));
-  auto ne = run_kernel(make_op(BuiltinOp::NotEqual), {bools({4}, {0, 1, 2, 0}), bools({1}, {1})}, kBoolOut);
+  auto ne = run_kernel(make_op(BuiltinOp::NotEqual), {bools({4}, {0, 1, 2, 0}), bools({1}, {1})},
+                       kBoolOut);
   EXPECT_EQ(ne[0].values<uint8_t>(), (std::vector<uint8_t>{1, 0, 0, 1}));
 }
 
@@ -80,13 +84,19 @@ TEST(Comparison, BadInputs) {
   const std::string ordering_on_bool = error_of([] {
     run_kernel(make_op(BuiltinOp::Less), {bools({1}, {1}), bools({1}, {0})}, kBoolOut);
   });
-  EXPECT_NE(ordering_on_bool.find("is bool, expected float32, int32 or int64"), std::string::npos) << ordering_on_bool;
+  EXPECT_NE(ordering_on_bool.find("is bool, expected float32, int32 or int64"), std::string::npos)
+      << ordering_on_bool;
   const std::string float_output = error_of([] {
-    run_kernel(make_op(BuiltinOp::Equal), {HostTensor::f32({1}, {1}), HostTensor::f32({1}, {1})}, {OutputSpec{}});
+    run_kernel(make_op(BuiltinOp::Equal), {HostTensor::f32({1}, {1}), HostTensor::f32({1}, {1})},
+               {OutputSpec{}});
   });
-  EXPECT_NE(float_output.find("output tensor 2 'output0' is float32, expected bool"), std::string::npos) << float_output;
-  EXPECT_THROW(run_kernel(make_op(BuiltinOp::Greater), {HostTensor::f32({2}, {1, 2}), HostTensor::f32({3}, {1, 2, 3})}, kBoolOut),
-               Error);
+  EXPECT_NE(float_output.find("output tensor 2 'output0' is float32, expected bool"),
+            std::string::npos)
+      << float_output;
+  EXPECT_THROW(
+      run_kernel(make_op(BuiltinOp::Greater),
+                 {HostTensor::f32({2}, {1, 2}), HostTensor::f32({3}, {1, 2, 3})}, kBoolOut),
+      Error);
 }
 
 TEST(Logical, AndOrNotWithBroadcast) {
@@ -100,9 +110,11 @@ TEST(Logical, AndOrNotWithBroadcast) {
   EXPECT_EQ(lnot[0].shape, (std::vector<int32_t>{2, 2}));
   EXPECT_EQ(lnot[0].values<uint8_t>(), (std::vector<uint8_t>{1, 0, 1, 0}));
   const std::string msg = error_of([] {
-    run_kernel(make_op(BuiltinOp::LogicalAnd), {HostTensor::f32({1}, {1}), bools({1}, {1})}, kBoolOut);
+    run_kernel(make_op(BuiltinOp::LogicalAnd), {HostTensor::f32({1}, {1}), bools({1}, {1})},
+               kBoolOut);
   });
-  EXPECT_NE(msg.find("input 0 tensor 0 'input0' is float32, expected bool"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("input 0 tensor 0 'input0' is float32, expected bool"), std::string::npos)
+      << msg;
 }
 
 TEST(SelectV2, BroadcastsAllThreeInputs) {
@@ -123,29 +135,39 @@ TEST(SelectV2, ElementwiseAndOtherDtypes) {
                          {OutputSpec{DType::Int32, {}}});
   EXPECT_EQ(same[0].values<int32_t>(), (std::vector<int32_t>{1, -2, -3, 4}));
   // Per-element condition, scalar x, vector y.
-  auto mixed = run_kernel(make_op(BuiltinOp::SelectV2),
-                          {bools({2, 2}, {1, 0, 0, 1}), HostTensor::of<int64_t>(DType::Int64, {}, {7}),
-                           HostTensor::of<int64_t>(DType::Int64, {2}, {8, 9})},
-                          {OutputSpec{DType::Int64, {}}});
+  auto mixed =
+      run_kernel(make_op(BuiltinOp::SelectV2),
+                 {bools({2, 2}, {1, 0, 0, 1}), HostTensor::of<int64_t>(DType::Int64, {}, {7}),
+                  HostTensor::of<int64_t>(DType::Int64, {2}, {8, 9})},
+                 {OutputSpec{DType::Int64, {}}});
   EXPECT_EQ(mixed[0].values<int64_t>(), (std::vector<int64_t>{7, 9, 8, 7}));
-  auto bool_sel = run_kernel(make_op(BuiltinOp::SelectV2), {bools({2}, {1, 0}), bools({2}, {1, 1}), bools({2}, {0, 0})}, kBoolOut);
+  auto bool_sel =
+      run_kernel(make_op(BuiltinOp::SelectV2),
+                 {bools({2}, {1, 0}), bools({2}, {1, 1}), bools({2}, {0, 0})}, kBoolOut);
   EXPECT_EQ(bool_sel[0].values<uint8_t>(), (std::vector<uint8_t>{1, 0}));
 }
 
 TEST(SelectV2, BadInputs) {
   const std::string cond = error_of([] {
-    run_kernel(make_op(BuiltinOp::SelectV2), {HostTensor::f32({1}, {1}), HostTensor::f32({1}, {1}), HostTensor::f32({1}, {1})},
+    run_kernel(make_op(BuiltinOp::SelectV2),
+               {HostTensor::f32({1}, {1}), HostTensor::f32({1}, {1}), HostTensor::f32({1}, {1})},
                {OutputSpec{}});
   });
-  EXPECT_NE(cond.find("condition tensor 0 'input0' is float32, expected bool"), std::string::npos) << cond;
+  EXPECT_NE(cond.find("condition tensor 0 'input0' is float32, expected bool"), std::string::npos)
+      << cond;
   const std::string mismatch = error_of([] {
-    run_kernel(make_op(BuiltinOp::SelectV2), {bools({1}, {1}), HostTensor::f32({1}, {1}), HostTensor::i32({1}, {1}, false)},
+    run_kernel(make_op(BuiltinOp::SelectV2),
+               {bools({1}, {1}), HostTensor::f32({1}, {1}), HostTensor::i32({1}, {1}, false)},
                {OutputSpec{}});
   });
-  EXPECT_NE(mismatch.find("input 2 (y) tensor 2 'input2' is int32, expected float32"), std::string::npos) << mismatch;
-  EXPECT_THROW(run_kernel(make_op(BuiltinOp::SelectV2),
-                          {bools({3}, {1, 0, 1}), HostTensor::f32({2}, {1, 2}), HostTensor::f32({1}, {1})}, {OutputSpec{}}),
-               Error);
+  EXPECT_NE(mismatch.find("input 2 (y) tensor 2 'input2' is int32, expected float32"),
+            std::string::npos)
+      << mismatch;
+  EXPECT_THROW(
+      run_kernel(make_op(BuiltinOp::SelectV2),
+                 {bools({3}, {1, 0, 1}), HostTensor::f32({2}, {1, 2}), HostTensor::f32({1}, {1})},
+                 {OutputSpec{}}),
+      Error);
 }
 
 }  // namespace

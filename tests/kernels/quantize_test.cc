@@ -57,7 +57,9 @@ TEST(Float16, EveryHalfConvertsExactly) {
     if (std::isnan(want)) {
       ASSERT_TRUE(std::isnan(got)) << std::hex << b;
       // The payload and sign survive.
-      ASSERT_EQ(std::bit_cast<uint32_t>(got) & 0x807FE000u, std::bit_cast<uint32_t>(want) & 0x807FE000u) << std::hex << b;
+      ASSERT_EQ(std::bit_cast<uint32_t>(got) & 0x807FE000u,
+                std::bit_cast<uint32_t>(want) & 0x807FE000u)
+          << std::hex << b;
     } else {
       ASSERT_EQ(std::bit_cast<uint32_t>(got), std::bit_cast<uint32_t>(want)) << std::hex << b;
     }
@@ -73,7 +75,8 @@ TEST(Float16, FloatToHalfRoundsToNearestEven) {
     ASSERT_EQ(kernels::float_to_half(f), bits_of(static_cast<_Float16>(f))) << std::hexfloat << f;
   }
   // Exact ties around 1.0 and in the subnormal range.
-  for (float f : {1.f + 0x1p-11f, 1.f + 3 * 0x1p-11f, 0x1p-25f, 3 * 0x1p-25f, 0x1.8p-24f, 65504.f, 65519.f, 65520.f})
+  for (float f : {1.f + 0x1p-11f, 1.f + 3 * 0x1p-11f, 0x1p-25f, 3 * 0x1p-25f, 0x1.8p-24f, 65504.f,
+                  65519.f, 65520.f})
     EXPECT_EQ(kernels::float_to_half(f), bits_of(static_cast<_Float16>(f))) << std::hexfloat << f;
   EXPECT_EQ(kernels::float_to_half(std::numeric_limits<float>::quiet_NaN()) & 0x7E00, 0x7E00);
 }
@@ -81,12 +84,16 @@ TEST(Float16, FloatToHalfRoundsToNearestEven) {
 // ---- DEQUANTIZE ---------------------------------------------------------------
 
 TEST(Dequantize, Float16Weights) {
-  const std::vector<uint16_t> h = {0x3C00, 0xBC00, 0x0001, 0x03FF, 0x7BFF, 0x7C00, 0xFC00, 0x8000, 0x3555};
-  auto out = run_kernel(make_op(BuiltinOp::Dequantize), {HostTensor::of<uint16_t>(DType::Float16, {3, 3}, h, true)}, {OutputSpec{}});
+  const std::vector<uint16_t> h = {0x3C00, 0xBC00, 0x0001, 0x03FF, 0x7BFF,
+                                   0x7C00, 0xFC00, 0x8000, 0x3555};
+  auto out =
+      run_kernel(make_op(BuiltinOp::Dequantize),
+                 {HostTensor::of<uint16_t>(DType::Float16, {3, 3}, h, true)}, {OutputSpec{}});
   EXPECT_EQ(out[0].shape, (std::vector<int32_t>{3, 3}));
   const auto got = out[0].values<float>();
   const float inf = std::numeric_limits<float>::infinity();
-  const std::vector<float> want = {1.f, -1.f, 0x1p-24f, 1023 * 0x1p-24f, 65504.f, inf, -inf, -0.f, 0x1.554p-2f};
+  const std::vector<float> want = {1.f, -1.f, 0x1p-24f, 1023 * 0x1p-24f, 65504.f,
+                                   inf, -inf, -0.f,     0x1.554p-2f};
   for (size_t i = 0; i < want.size(); ++i) EXPECT_EQ(got[i], want[i]) << i;
   EXPECT_TRUE(std::signbit(got[7]));
 }
@@ -125,9 +132,12 @@ TEST(Dequantize, PerChannelOnFirstAndLastAxis) {
 
 TEST(Dequantize, BadInputs) {
   const std::string no_params = error_of([] {
-    run_kernel(make_op(BuiltinOp::Dequantize), {HostTensor::of<int8_t>(DType::Int8, {1}, {1})}, {OutputSpec{}});
+    run_kernel(make_op(BuiltinOp::Dequantize), {HostTensor::of<int8_t>(DType::Int8, {1}, {1})},
+               {OutputSpec{}});
   });
-  EXPECT_NE(no_params.find("input tensor 0 'input0' (int8) has no quantization parameters"), std::string::npos) << no_params;
+  EXPECT_NE(no_params.find("input tensor 0 'input0' (int8) has no quantization parameters"),
+            std::string::npos)
+      << no_params;
   const std::string channels = error_of([] {
     auto t = HostTensor::of<int8_t>(DType::Int8, {2, 3}, std::vector<int8_t>(6));
     t.quant.scale = {1.f, 2.f};
@@ -135,29 +145,36 @@ TEST(Dequantize, BadInputs) {
     t.quant.quantized_dimension = 1;
     run_kernel(make_op(BuiltinOp::Dequantize), {t}, {OutputSpec{}});
   });
-  EXPECT_NE(channels.find("has 2 per-channel scales for dimension 1 of size 3"), std::string::npos) << channels;
+  EXPECT_NE(channels.find("has 2 per-channel scales for dimension 1 of size 3"), std::string::npos)
+      << channels;
   const std::string float_in = error_of([] {
     run_kernel(make_op(BuiltinOp::Dequantize), {HostTensor::f32({1}, {1})}, {OutputSpec{}});
   });
-  EXPECT_NE(float_in.find("is float32, expected float16, int8, uint8 or int16"), std::string::npos) << float_in;
+  EXPECT_NE(float_in.find("is float32, expected float16, int8, uint8 or int16"), std::string::npos)
+      << float_in;
 }
 
 // ---- QUANTIZE -----------------------------------------------------------------
 
 template <class Q>
-std::vector<Q> quantize(DType dtype, const QuantParams& q, std::vector<int32_t> shape, const std::vector<float>& x) {
-  auto out = run_kernel(make_op(BuiltinOp::Quantize), {HostTensor::f32(std::move(shape), x)}, {OutputSpec{dtype, q}});
+std::vector<Q> quantize(DType dtype, const QuantParams& q, std::vector<int32_t> shape,
+                        const std::vector<float>& x) {
+  auto out = run_kernel(make_op(BuiltinOp::Quantize), {HostTensor::f32(std::move(shape), x)},
+                        {OutputSpec{dtype, q}});
   return out[0].template values<Q>();
 }
 
 TEST(Quantize, RoundsHalfAwayFromZeroAndClamps) {
   const float nan = std::numeric_limits<float>::quiet_NaN();
   // scale 0.5: 1.25 -> 2.5 -> 3 and -1.25 -> -3 (banker's rounding would give 2, -2).
-  EXPECT_EQ((quantize<int8_t>(DType::Int8, per_tensor(0.5f, 0), {8}, {1.25f, -1.25f, 0.74f, 100.f, -100.f, 1e30f, -1e30f, nan})),
+  EXPECT_EQ((quantize<int8_t>(DType::Int8, per_tensor(0.5f, 0), {8},
+                              {1.25f, -1.25f, 0.74f, 100.f, -100.f, 1e30f, -1e30f, nan})),
             (std::vector<int8_t>{3, -3, 1, 127, -128, 127, -128, -128}));
-  EXPECT_EQ((quantize<uint8_t>(DType::UInt8, per_tensor(0.25f, 128), {4}, {0.f, -0.125f, 31.75f, 40.f})),
-            (std::vector<uint8_t>{128, 127, 255, 255}));
-  EXPECT_EQ((quantize<int16_t>(DType::Int16, per_tensor(1.f / 1024, 0), {4}, {1.f, -10.0005f, -31.9999f, 40.f})),
+  EXPECT_EQ(
+      (quantize<uint8_t>(DType::UInt8, per_tensor(0.25f, 128), {4}, {0.f, -0.125f, 31.75f, 40.f})),
+      (std::vector<uint8_t>{128, 127, 255, 255}));
+  EXPECT_EQ((quantize<int16_t>(DType::Int16, per_tensor(1.f / 1024, 0), {4},
+                               {1.f, -10.0005f, -31.9999f, 40.f})),
             (std::vector<int16_t>{1024, -10241, -32768, 32767}));
 }
 
@@ -190,17 +207,20 @@ TEST(Quantize, PerChannel) {
   q.scale = {1.f, 0.5f};
   q.zero_point = {0, 10};
   q.quantized_dimension = 1;
-  EXPECT_EQ((quantize<int8_t>(DType::Int8, q, {2, 2}, {1.f, 1.f, -2.f, -2.f})), (std::vector<int8_t>{1, 12, -2, 6}));
+  EXPECT_EQ((quantize<int8_t>(DType::Int8, q, {2, 2}, {1.f, 1.f, -2.f, -2.f})),
+            (std::vector<int8_t>{1, 12, -2, 6}));
 }
 
 TEST(Quantize, RoundTripsThroughDequantize) {
   std::vector<float> x;
-  for (int i = -128; i <= 127; ++i) x.push_back(static_cast<float>(i) * 0.02f + 0.5f * 0.02f * 0.9f);
+  for (int i = -128; i <= 127; ++i)
+    x.push_back(static_cast<float>(i) * 0.02f + 0.5f * 0.02f * 0.9f);
   const QuantParams q = per_tensor(0.02f, 0);
   const auto quantized = quantize<int8_t>(DType::Int8, q, {static_cast<int32_t>(x.size())}, x);
   auto t = HostTensor::of<int8_t>(DType::Int8, {static_cast<int32_t>(x.size())}, quantized);
   t.quant = q;
-  const auto back = run_kernel(make_op(BuiltinOp::Dequantize), {t}, {OutputSpec{}})[0].values<float>();
+  const auto back =
+      run_kernel(make_op(BuiltinOp::Dequantize), {t}, {OutputSpec{}})[0].values<float>();
   for (size_t i = 0; i < x.size(); ++i) ASSERT_NEAR(back[i], x[i], 0.5f * 0.02f + 1e-6f) << i;
 }
 
@@ -210,16 +230,21 @@ TEST(Quantize, BadInputs) {
     t.quant = per_tensor(1.f, 0);
     run_kernel(make_op(BuiltinOp::Quantize), {t}, {OutputSpec{DType::Int8, per_tensor(1.f, 0)}});
   });
-  EXPECT_NE(requant.find("requantizing QUANTIZE is not supported yet"), std::string::npos) << requant;
+  EXPECT_NE(requant.find("requantizing QUANTIZE is not supported yet"), std::string::npos)
+      << requant;
   const std::string zero_scale = error_of([] {
-    run_kernel(make_op(BuiltinOp::Quantize), {HostTensor::f32({1}, {1})}, {OutputSpec{DType::Int8, per_tensor(0.f, 0)}});
+    run_kernel(make_op(BuiltinOp::Quantize), {HostTensor::f32({1}, {1})},
+               {OutputSpec{DType::Int8, per_tensor(0.f, 0)}});
   });
-  EXPECT_NE(zero_scale.find("has scale 0, expected a positive finite number"), std::string::npos) << zero_scale;
+  EXPECT_NE(zero_scale.find("has scale 0, expected a positive finite number"), std::string::npos)
+      << zero_scale;
   const std::string zp = error_of([] {
-    run_kernel(make_op(BuiltinOp::Quantize), {HostTensor::f32({1}, {1})}, {OutputSpec{DType::Int8, per_tensor(1.f, 200)}});
+    run_kernel(make_op(BuiltinOp::Quantize), {HostTensor::f32({1}, {1})},
+               {OutputSpec{DType::Int8, per_tensor(1.f, 200)}});
   });
   EXPECT_NE(zp.find("zero point 200 is outside int8's range [-128, 127]"), std::string::npos) << zp;
-  EXPECT_THROW(run_kernel(make_op(BuiltinOp::Quantize), {HostTensor::f32({1}, {1})}, {OutputSpec{DType::Int32, per_tensor(1.f, 0)}}),
+  EXPECT_THROW(run_kernel(make_op(BuiltinOp::Quantize), {HostTensor::f32({1}, {1})},
+                          {OutputSpec{DType::Int32, per_tensor(1.f, 0)}}),
                Error);
 }
 

@@ -31,7 +31,8 @@ std::vector<double> softmax_row(const std::vector<float>& x, double beta) {
 }
 
 TEST(Softmax, RowsOverLastAxisWithBeta) {
-  const std::vector<std::vector<float>> rows = {{1.f, 2.f, 3.f, 4.f, 5.f}, {-1.f, 0.f, 0.f, 0.5f, -3.f}, {7.f, 7.f, 7.f, 7.f, 7.f}};
+  const std::vector<std::vector<float>> rows = {
+      {1.f, 2.f, 3.f, 4.f, 5.f}, {-1.f, 0.f, 0.f, 0.5f, -3.f}, {7.f, 7.f, 7.f, 7.f, 7.f}};
   std::vector<float> flat;
   for (const auto& r : rows) flat.insert(flat.end(), r.begin(), r.end());
   for (float beta : {1.f, 0.5f, 2.f}) {
@@ -41,7 +42,8 @@ TEST(Softmax, RowsOverLastAxisWithBeta) {
     const auto got = out[0].values<float>();
     for (size_t r = 0; r < rows.size(); ++r) {
       const auto want = softmax_row(rows[r], beta);
-      for (size_t c = 0; c < 5; ++c) EXPECT_NEAR(got[r * 5 + c], want[c], 1e-6) << "row " << r << " col " << c;
+      for (size_t c = 0; c < 5; ++c)
+        EXPECT_NEAR(got[r * 5 + c], want[c], 1e-6) << "row " << r << " col " << c;
     }
   }
 }
@@ -68,7 +70,8 @@ TEST(Softmax, ManyRowsTakeTheParallelPath) {
   auto out = run_kernel(softmax_op(1.f), {HostTensor::f32({rows, depth}, x)}, {OutputSpec{}});
   const auto got = out[0].values<float>();
   for (int r = 0; r < rows; r += 511) {
-    const auto want = softmax_row(std::vector<float>(x.begin() + r * depth, x.begin() + (r + 1) * depth), 1.0);
+    const auto want =
+        softmax_row(std::vector<float>(x.begin() + r * depth, x.begin() + (r + 1) * depth), 1.0);
     for (int c = 0; c < depth; ++c) ASSERT_NEAR(got[r * depth + c], want[c], 1e-6) << r << "," << c;
   }
   double sum = 0;
@@ -81,7 +84,9 @@ TEST(Softmax, BadInputs) {
     run_kernel(softmax_op(1.f), {HostTensor::f32({}, {1.f})}, {OutputSpec{}});
     FAIL() << "expected an error";
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("input tensor 0 'input0' has rank 0; softmax needs an axis"), std::string::npos)
+    EXPECT_NE(
+        std::string(e.what()).find("input tensor 0 'input0' has rank 0; softmax needs an axis"),
+        std::string::npos)
         << e.what();
   }
   auto q = HostTensor::of<int8_t>(DType::Int8, {2}, {1, 2});
