@@ -1,0 +1,223 @@
+// DEQUANTIZE (float16, int8, uint8, int16 -> float32) and QUANTIZE
+// (float32 -> int8, uint8, int16), as TFLite's reference dequantize.h and
+// quantize.h:
+//   dequantize: real = (q - zero_point) * scale
+//   quantize:   q = clamp(round(real / scale) + zero_point, q_min, q_max)
+// with round half away from zero (TFLiteRound = std::round) and a true
+// division by the scale, not a multiplication by its inverse: the two differ
+// in the last bit and so in which integer a tie lands on.
+//
+// Per-channel parameters (one scale and zero point per index of
+// quantized_dimension) are supported both ways. Float16 DEQUANTIZE is how
+// MediaPipe models store float weights; it converts bits exactly.
+//
+// Out-of-range QUANTIZE inputs saturate to q_min/q_max (TFLite's int32 cast
+// of round(real / scale) is undefined there); NaN gives q_min, as x86 LiteRT
+// does. Requantizing QUANTIZE (int8 -> int8) comes with the integer kernels.
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include "kernels/common.h"
+#include "kernels/elementwise.h"
+#include "kernels/float16.h"
+
+namespace octet::kernels {
+namespace {
+
+// Scale and zero point per channel (one entry when per-tensor), and how the
+// flat index maps to a channel: channel = (i / inner) % channels.
+struct ChannelParams {
+  std::vector<float> scale;
+  std::vector<int32_t> zero_point;
+  int64_t inner = 1;  // elements after the quantized dimension
+
+  bool per_tensor() const { return scale.size() == 1; }
+};
+
+// Reads and checks the quantization parameters of `t` (role names it).
+ChannelParams channel_params(const PrepareContext& ctx, const TensorView& t,
+                             std::string_view role) {
+  const QuantParams* q = t.quant;
+  if (q == nullptr || q->empty())
+    ctx.fail("{} tensor {} '{}' ({}) has no quantization parameters", role, t.index, t.name(),
+             dtype_name(t.dtype));
+  if (!q->zero_point.empty() && q->zero_point.size() != q->scale.size())
+    ctx.fail("{} tensor {} '{}' has {} scales but {} zero points", role, t.index, t.name(),
+             q->scale.size(), q->zero_point.size());
+  ChannelParams p;
+  p.scale = q->scale;
+  p.zero_point.resize(q->scale.size(), 0);
+  const int64_t lo = t.dtype == DType::UInt8 ? 0 : t.dtype == DType::Int8 ? -128 : -32768;
+  const int64_t hi = t.dtype == DType::UInt8 ? 255 : t.dtype == DType::Int8 ? 127 : 32767;
+  for (size_t c = 0; c < q->zero_point.size(); ++c) {
+    if (q->zero_point[c] < lo || q->zero_point[c] > hi)
+      ctx.fail("{} tensor {} '{}' zero point {} is outside {}'s range [{}, {}]", role, t.index,
+               t.name(), q->zero_point[c], dtype_name(t.dtype), lo, hi);
+    p.zero_point[c] = static_cast<int32_t>(q->zero_point[c]);
+  }
+  if (q->per_channel()) {
+    const int axis = q->quantized_dimension;
+    if (axis < 0 || axis >= t.rank())
+      ctx.fail("{} tensor {} '{}' is quantized per channel on dimension {}, but has rank {}", role,
+               t.index, t.name(), axis, t.rank());
+    if (t.dim(axis) != static_cast<int32_t>(q->scale.size()))
+      ctx.fail("{} tensor {} '{}' has {} per-channel scales for dimension {} of size {}", role,
+               t.index, t.name(), q->scale.size(), axis, t.dim(axis));
+    for (int d = axis + 1; d < t.rank(); ++d) p.inner *= t.dim(d);
+  }
+  return p;
+}
+
+// Walks the flat tensor in runs of one channel: f(begin, end, channel).
+template <class F>
+void for_each_channel_run(const ChannelParams& p, int64_t n, F&& f) {
+  if (p.per_tensor()) {
+    f(int64_t{0}, n, size_t{0});
+    return;
+  }
+  const size_t channels = p.scale.size();
+  size_t c = 0;
+  for (int64_t begin = 0; begin < n; begin += p.inner) {
+    f(begin, std::min(n, begin + p.inner), c);
+    if (++c == channels) c = 0;
+  }
+}
+
+class DequantizeKernel final : public Kernel {
+ public:
+  explicit DequantizeKernel(const Op&) {}
+
+  void prepare(PrepareContext& ctx) override {
+    ctx.expect_inputs(1, 1);
+    ctx.expect_outputs(1);
+    const TensorView& in = ctx.input(0);
+    ctx.expect_dtype(ctx.output(0), DType::Float32, "output");
+    dtype_ = in.dtype;
+    if (in.dtype == DType::Int8 || in.dtype == DType::UInt8 || in.dtype == DType::Int16) {
+      params_ = channel_params(ctx, in, "input");
+    } else if (in.dtype != DType::Float16) {
+      ctx.fail("input tensor {} '{}' is {}, expected float16, int8, uint8 or int16", in.index,
+               in.name(), dtype_name(in.dtype));
+    }
+    ctx.set_output_shape(0, {in.shape.begin(), in.shape.end()});
+  }
+
+  void eval(const EvalContext& ctx) override {
+    const int64_t n = ctx.inputs[0].num_elements();
+    float* out = ctx.outputs[0].data_as<float>();
+    switch (dtype_) {
+      case DType::Float16:
+        map_elements(ctx.inputs[0].data_as<const uint16_t>(), out, n, half_to_float);
+        break;
+      case DType::Int8:
+        run(ctx.inputs[0].data_as<const int8_t>(), out, n);
+        break;
+      case DType::UInt8:
+        run(ctx.inputs[0].data_as<const uint8_t>(), out, n);
+        break;
+      case DType::Int16:
+        run(ctx.inputs[0].data_as<const int16_t>(), out, n);
+        break;
+      default:
+        break;  // refused in prepare
+    }
+  }
+
+ private:
+  template <class Q>
+  void run(const Q* in, float* out, int64_t n) const {
+    for_each_channel_run(params_, n, [&](int64_t begin, int64_t end, size_t c) {
+      const float scale = params_.scale[c];
+      const int32_t zero_point = params_.zero_point[c];
+      // (q - zp) is exact and small, so the float product equals TFLite's
+      // double-precision product rounded to float.
+      for (int64_t i = begin; i < end; ++i)
+        out[i] = static_cast<float>(static_cast<int32_t>(in[i]) - zero_point) * scale;
+    });
+  }
+
+  DType dtype_ = DType::Float16;
+  ChannelParams params_;
+};
+
+class QuantizeKernel final : public Kernel {
+ public:
+  explicit QuantizeKernel(const Op&) {}
+
+  void prepare(PrepareContext& ctx) override {
+    ctx.expect_inputs(1, 1);
+    ctx.expect_outputs(1);
+    const TensorView& in = ctx.input(0);
+    const TensorView& out = ctx.output(0);
+    if (in.dtype != DType::Float32) {
+      if (in.dtype == DType::Int8 || in.dtype == DType::UInt8 || in.dtype == DType::Int16)
+        ctx.fail("input tensor {} '{}' is {}: requantizing QUANTIZE is not supported yet", in.index,
+                 in.name(), dtype_name(in.dtype));
+      ctx.expect_dtype(in, DType::Float32, "input");
+    }
+    if (out.dtype != DType::Int8 && out.dtype != DType::UInt8 && out.dtype != DType::Int16)
+      ctx.fail("output tensor {} '{}' is {}, expected int8, uint8 or int16", out.index, out.name(),
+               dtype_name(out.dtype));
+    // Output parameters describe the output's shape, which equals the input's.
+    TensorView shaped = out;
+    shaped.shape = in.shape;
+    params_ = channel_params(ctx, shaped, "output");
+    for (float s : params_.scale)
+      if (!(s > 0.f) || !std::isfinite(s))
+        ctx.fail("output tensor {} '{}' has scale {}, expected a positive finite number", out.index,
+                 out.name(), s);
+    ctx.set_output_shape(0, {in.shape.begin(), in.shape.end()});
+    dtype_ = out.dtype;
+  }
+
+  void eval(const EvalContext& ctx) override {
+    const float* in = ctx.inputs[0].data_as<const float>();
+    const int64_t n = ctx.inputs[0].num_elements();
+    switch (dtype_) {
+      case DType::Int8:
+        run(in, ctx.outputs[0].data_as<int8_t>(), n);
+        break;
+      case DType::UInt8:
+        run(in, ctx.outputs[0].data_as<uint8_t>(), n);
+        break;
+      case DType::Int16:
+        run(in, ctx.outputs[0].data_as<int16_t>(), n);
+        break;
+      default:
+        break;  // refused in prepare
+    }
+  }
+
+ private:
+  template <class Q>
+  void run(const float* in, Q* out, int64_t n) const {
+    for_each_channel_run(params_, n, [&](int64_t begin, int64_t end, size_t c) {
+      const float scale = params_.scale[c];
+      const int32_t zero_point = params_.zero_point[c];
+      // Clamp round(x / scale) to [q_min - zp, q_max - zp] while still a
+      // float (exact: small integers), so the int conversion is always
+      // defined; NaN fails both tests and lands on q_min.
+      const float lo = static_cast<float>(std::numeric_limits<Q>::min() - zero_point);
+      const float hi = static_cast<float>(std::numeric_limits<Q>::max() - zero_point);
+      for (int64_t i = begin; i < end; ++i) {
+        float r = std::round(in[i] / scale);
+        r = r > lo ? r : lo;
+        r = r < hi ? r : hi;
+        out[i] = static_cast<Q>(static_cast<int32_t>(r) + zero_point);
+      }
+    });
+  }
+
+  DType dtype_ = DType::Int8;
+  ChannelParams params_;
+};
+
+}  // namespace
+
+void register_quantize(Registry& r) {
+  r.add(BuiltinOp::Dequantize, make_kernel<DequantizeKernel>);
+  r.add(BuiltinOp::Quantize, make_kernel<QuantizeKernel>);
+}
+
+}  // namespace octet::kernels
