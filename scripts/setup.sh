@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# Prepares a Debian 12 machine for building and testing octet. Run as root;
+# safe to run again (it only does what is missing) and from any directory.
+#
+#   1. Debian packages the build and the tests need (apt-get only when one is missing);
+#   2. the LiteRT oracle's npm dependencies (tests/oracle, `npm ci` from the lock file);
+#   3. real test models: the .tflite files inside MediaPipe's npm packages → .cache/models/;
+#   4. real photos from Debian's python3-skimage package → .cache/photos/.
+#
+# Quiet on success; on failure it prints what it was doing and the tool's own output.
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cache="$repo/.cache"
+log="$(mktemp)"
+work="$(mktemp -d)"
+trap 'rm -rf "$log" "$work"' EXIT
+
+# Runs a command with its output kept aside; shows it only when the command fails.
+quietly() {
+  local what="$1"; shift
+  if ! "$@" >"$log" 2>&1; then
+    echo "setup.sh: failed while $what: $*" >&2
+    cat "$log" >&2
+    exit 1
+  fi
+}
+
+if [[ "$(id -u)" != 0 ]]; then
+  echo "setup.sh: run as root (it installs Debian packages)" >&2
+  exit 1
+fi
+
+# --- 1. Debian packages -------------------------------------------------------
+packages=(cmake g++ clang libclang-rt-14-dev flatbuffers-compiler libflatbuffers-dev libcli11-dev
+          nlohmann-json3-dev libfmt-dev libeigen3-dev libgtest-dev libgmock-dev libbenchmark-dev
+          libstb-dev)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+# Node and npm are checked as commands, not packages: a NodeSource `nodejs` (Node 20) provides npm
+# itself and conflicts with Debian's `npm` package, so asking dpkg about `npm` would break it.
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
+
+apt_updated=0
+apt_update_once() {
+  if [[ $apt_updated == 0 ]]; then
+    quietly "updating the package lists" apt-get update
+    apt_updated=1
+  fi
+}
+
+if ((${#missing[@]})); then
+  apt_update_once
+  quietly "installing ${missing[*]}" env DEBIAN_FRONTEND=noninteractive \
+    apt-get install -y --no-install-recommends "${missing[@]}"
+fi
+
+node_major="$(node -p 'process.versions.node.split(".")[0]')"
+if ((node_major < 18)); then
+  echo "setup.sh: node $(node --version) is too old for the LiteRT oracle (needs 18 or newer; 20 is what it is tested with)" >&2
+  exit 1
+fi
+
+# --- 2. The LiteRT oracle's node_modules --------------------------------------
+# `npm ci` when node_modules is missing or older than the lock file (npm writes its own
+# node_modules/.package-lock.json on every install, so that file's age tells).
+oracle="$repo/tests/oracle"
+if [[ ! -f "$oracle/node_modules/.package-lock.json" ||
+      "$oracle/package-lock.json" -nt "$oracle/node_modules/.package-lock.json" ]]; then
+  quietly "installing the LiteRT oracle's npm packages" \
+    npm ci --prefix "$oracle" --no-audit --no-fund --loglevel=error
+fi
+
+# --- 3. Test models from MediaPipe's npm packages ------------------------------
+models="$cache/models"
+mkdir -p "$models"
+for pkg in selfie_segmentation face_detection hands pose; do
+  # The stamp lists the models a package gave; all present means nothing to do.
+  stamp="$models/.$pkg.models"
+  if [[ -s "$stamp" ]]; then
+    complete=1
+    while IFS= read -r name; do [[ -f "$models/$name" ]] || complete=0; done <"$stamp"
+    [[ $complete == 1 ]] && continue
+  fi
+  tarball="$(ls "$models"/mediapipe-"$pkg"-*.tgz 2>/dev/null | head -n 1 || true)"
+  if [[ -z "$tarball" ]]; then
+    quietly "downloading @mediapipe/$pkg" npm pack "@mediapipe/$pkg" --pack-destination "$models" --loglevel=error
+    tarball="$(ls "$models"/mediapipe-"$pkg"-*.tgz | head -n 1)"
+  fi
+  rm -rf "$work/pkg" && mkdir -p "$work/pkg"
+  quietly "unpacking $tarball" tar -xzf "$tarball" -C "$work/pkg"
+  : >"$work/names"
+  while IFS= read -r -d '' f; do
+    [[ -f "$models/$(basename "$f")" ]] || install -m 0644 "$f" "$models/"
+    basename "$f" >>"$work/names"
+  done < <(find "$work/pkg" -name '*.tflite' -print0)
+  if [[ ! -s "$work/names" ]]; then
+    echo "setup.sh: $tarball holds no .tflite file" >&2
+    exit 1
+  fi
+  mv "$work/names" "$stamp"
+done
+
+# --- 4. Photos from Debian's scikit-image package ------------------------------
+photos="$cache/photos"
+wanted=(astronaut.png chelsea.png coffee.png)
+have_all=1
+for p in "${wanted[@]}"; do [[ -f "$photos/$p" ]] || have_all=0; done
+if [[ $have_all == 0 ]]; then
+  mkdir -p "$photos" "$cache/debs"
+  deb="$(ls "$cache"/debs/python3-skimage_*.deb 2>/dev/null | head -n 1 || true)"
+  if [[ -z "$deb" ]]; then
+    apt-cache show python3-skimage >/dev/null 2>&1 || apt_update_once
+    # apt-get download writes into the current directory; doing it in the cache's own folder
+    # under a subshell keeps the caller's cwd. The _apt sandbox warning (root-owned folder) is noise.
+    quietly "downloading python3-skimage" \
+      bash -c 'cd "$1" && apt-get download -o APT::Sandbox::User=root python3-skimage' _ "$cache/debs"
+    deb="$(ls "$cache"/debs/python3-skimage_*.deb | head -n 1)"
+  fi
+  quietly "unpacking $deb" dpkg -x "$deb" "$work/skimage"
+  for p in "${wanted[@]}"; do
+    src="$(find "$work/skimage" -path '*/skimage/data/*' -name "$p" -print -quit)"
+    if [[ -z "$src" ]]; then
+      echo "setup.sh: $deb has no skimage/data/$p" >&2
+      exit 1
+    fi
+    install -m 0644 "$src" "$photos/$p"
+  done
+fi
