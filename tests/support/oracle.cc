@@ -1,0 +1,230 @@
+#include "support/oracle.h"
+
+#include <chrono>
+#include <cstdio>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include "octet/error.h"
+#include "support/photos.h"
+
+extern char** environ;
+
+namespace octet::testing {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const fs::path kOracleDir = fs::path(OCTET_SOURCE_DIR) / "tests" / "oracle";
+const fs::path kScript = kOracleDir / "litert_run.mjs";
+// A whole-model run takes well under a second; this only stops a hung Node.
+constexpr auto kTimeout = std::chrono::minutes(10);
+
+std::string read_text(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string trim(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+struct NodeRun {
+  int exit_status = -1;
+  std::string out, err;
+};
+
+// Runs `node <args...>` without a shell (no quoting of paths), stdout and
+// stderr kept in log_dir/litert.stdout and log_dir/litert.log.
+NodeRun run_node(const std::vector<std::string>& args, const fs::path& log_dir) {
+  fs::create_directories(log_dir);
+  const fs::path out_path = log_dir / "litert.stdout", err_path = log_dir / "litert.log";
+  std::vector<std::string> argv_s = {"node", kScript.string()};
+  argv_s.insert(argv_s.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : argv_s) argv.push_back(a.data());
+  argv.push_back(nullptr);
+
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  pid_t pid = 0;
+  int rc = posix_spawnp(&pid, "node", &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) fail("LiteRT oracle: cannot start node: {}", std::strerror(rc));
+
+  int status = 0;
+  auto deadline = std::chrono::steady_clock::now() + kTimeout;
+  while (true) {
+    pid_t done = waitpid(pid, &status, WNOHANG);
+    if (done == pid) break;
+    if (done < 0 && errno != EINTR) fail("LiteRT oracle: waitpid failed: {}", std::strerror(errno));
+    if (std::chrono::steady_clock::now() > deadline) {
+      kill(pid, SIGKILL);
+      waitpid(pid, &status, 0);
+      fail("LiteRT oracle: node {} did not finish in 10 minutes; killed (log: {})",
+           fmt::join(args, " "), err_path.string());
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  NodeRun run;
+  run.exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  run.out = read_text(out_path);
+  run.err = trim(read_text(err_path));
+  return run;
+}
+
+void clear_results(const fs::path& out_dir) {
+  std::error_code ignored;
+  fs::remove(out_dir / "outputs.json", ignored);
+  fs::remove(out_dir / "error.txt", ignored);
+}
+
+// Reads the outputs the runner described in out_dir/outputs.json.
+std::vector<NpyArray> read_outputs(const fs::path& model, const fs::path& out_dir) {
+  const fs::path listing = out_dir / "outputs.json";
+  nlohmann::json described;
+  try {
+    described = nlohmann::json::parse(read_text(listing));
+  } catch (const std::exception& e) {
+    fail("LiteRT oracle on {}: cannot read {}: {}", model.string(), listing.string(), e.what());
+  }
+  std::vector<NpyArray> outputs;
+  for (const auto& entry : described) {
+    NpyArray a = read_npy(out_dir / entry.at("file").get<std::string>());
+    auto dtype = entry.at("dtype").get<std::string>();
+    auto shape = entry.at("shape").get<std::vector<int64_t>>();
+    if (dtype != dtype_name(a.dtype) || shape != a.shape) {
+      fail("LiteRT oracle on {}: output {} is {} [{}] in outputs.json but {} [{}] in its file",
+           model.string(), entry.at("index").get<int>(), dtype, fmt::join(shape, ","),
+           dtype_name(a.dtype), fmt::join(a.shape, ","));
+    }
+    outputs.push_back(std::move(a));
+  }
+  return outputs;
+}
+
+std::vector<std::string> single_args(const fs::path& model, const std::vector<fs::path>& inputs,
+                                     const fs::path& out_dir) {
+  std::vector<std::string> args = {"--model", model.string()};
+  for (const auto& in : inputs) {
+    args.push_back("--input");
+    args.push_back(in.string());
+  }
+  args.push_back("--output-dir");
+  args.push_back(out_dir.string());
+  return args;
+}
+
+}  // namespace
+
+bool litert_available() {
+  if (!fs::exists(kOracleDir / "node_modules" / "@litertjs" / "core" / "wasm" /
+                  "litert_wasm_compat_internal.js")) {
+    return false;
+  }
+  const char* path = std::getenv("PATH");
+  std::stringstream dirs(path ? path : "");
+  for (std::string dir; std::getline(dirs, dir, ':');) {
+    if (!dir.empty() && ::access((fs::path(dir) / "node").c_str(), X_OK) == 0) return true;
+  }
+  return false;
+}
+
+fs::path model_path(std::string_view name) { return cache_dir() / "models" / name; }
+
+std::vector<NpyArray> run_litert(const fs::path& model, const std::vector<fs::path>& input_npys,
+                                 const fs::path& out_dir) {
+  clear_results(out_dir);
+  NodeRun run = run_node(single_args(model, input_npys, out_dir), out_dir);
+  if (run.exit_status != 0) {
+    fail("LiteRT oracle failed on {} (exit {}): {}", model.string(), run.exit_status, run.err);
+  }
+  return read_outputs(model, out_dir);
+}
+
+std::vector<NpyArray> run_litert_arrays(const fs::path& model, const std::vector<NpyArray>& inputs,
+                                        const fs::path& out_dir) {
+  fs::create_directories(out_dir);
+  std::vector<fs::path> paths;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    paths.push_back(out_dir / fmt::format("input_{}.npy", i));
+    write_npy(paths.back(), inputs[i]);
+  }
+  return run_litert(model, paths, out_dir);
+}
+
+std::vector<LiteRtJobResult> run_litert_batch(const std::vector<LiteRtJob>& jobs,
+                                              const fs::path& jobs_file) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& job : jobs) {
+    clear_results(job.out_dir);
+    std::vector<std::string> inputs;
+    for (const auto& in : job.input_npys) inputs.push_back(fs::absolute(in).string());
+    list.push_back({{"model", fs::absolute(job.model).string()},
+                    {"inputs", inputs},
+                    {"output_dir", fs::absolute(job.out_dir).string()}});
+  }
+  {
+    std::ofstream out(jobs_file);
+    out << list.dump(1) << "\n";
+    if (!out) fail("LiteRT oracle: cannot write the job list {}", jobs_file.string());
+  }
+  NodeRun run = run_node({"--batch", jobs_file.string()}, jobs_file.parent_path());
+
+  std::vector<LiteRtJobResult> results(jobs.size());
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    const auto& dir = jobs[i].out_dir;
+    if (fs::exists(dir / "outputs.json")) {
+      try {
+        results[i].outputs = read_outputs(jobs[i].model, dir);
+      } catch (const Error& e) {
+        results[i].error = e.what();
+      }
+    } else if (fs::exists(dir / "error.txt")) {
+      results[i].error = trim(read_text(dir / "error.txt"));
+    } else {
+      results[i].error = fmt::format("LiteRT oracle did not run this job (exit {}): {}",
+                                     run.exit_status, run.err);
+    }
+  }
+  return results;
+}
+
+LiteRtLatency time_litert(const fs::path& model, const std::vector<fs::path>& input_npys,
+                          const fs::path& out_dir, int repeat) {
+  auto args = single_args(model, input_npys, out_dir);
+  args.push_back("--repeat");
+  args.push_back(std::to_string(repeat));
+  clear_results(out_dir);
+  NodeRun run = run_node(args, out_dir);
+  if (run.exit_status != 0) {
+    fail("LiteRT oracle failed on {} (exit {}): {}", model.string(), run.exit_status, run.err);
+  }
+  LiteRtLatency t;
+  if (std::sscanf(run.out.c_str(), "latency_ms median=%lf min=%lf runs=%d", &t.median_ms,
+                  &t.min_ms, &t.runs) != 3) {
+    fail("LiteRT oracle on {}: no latency line in its output: {}", model.string(), run.out);
+  }
+  return t;
+}
+
+}  // namespace octet::testing
