@@ -36,8 +36,10 @@ packages=(cmake g++ clang libclang-rt-14-dev flatbuffers-compiler libflatbuffers
           nlohmann-json3-dev libfmt-dev libeigen3-dev libgtest-dev libgmock-dev libbenchmark-dev
           libstb-dev)
 missing=()
+# "ii" = installed; `dpkg -s` alone also succeeds for removed packages whose config files remain.
+installed() { [[ "$(dpkg-query -W -f='${db:Status-Abbrev}' "$1" 2>/dev/null)" == ii* ]]; }
 for p in "${packages[@]}"; do
-  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+  installed "$p" || missing+=("$p")
 done
 # Node and npm are checked as commands, not packages: a NodeSource `nodejs` (Node 20) provides npm
 # itself and conflicts with Debian's `npm` package, so asking dpkg about `npm` would break it.
