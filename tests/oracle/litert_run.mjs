@@ -5,9 +5,11 @@
 //   node litert_run.mjs --model M.tflite --input a.npy [--input b.npy ...] --output-dir DIR [--repeat N]
 //   node litert_run.mjs --batch JOBS.json [--repeat N]
 //
-// Inputs are positional, in the order of the default signature's inputs (for a file without
-// signatures: the first subgraph's inputs). Outputs go to DIR/output_<i>.npy in the model's output
-// order, described by DIR/outputs.json: [{index, name, dtype, shape, file}]. With --repeat N the
+// Inputs are positional, in the order of the first subgraph's inputs; outputs go to
+// DIR/output_<i>.npy in the order of its outputs, described by DIR/outputs.json:
+// [{index, name, dtype, shape, file}]. (Measured: LiteRT's default signature keeps the subgraph's
+// input and output order even when the file's SignatureDef lists them in another order; it only
+// takes the names from the SignatureDef. Without one, the names are the tensors'.) With --repeat N the
 // model runs once more as a warm-up and then N timed times; one line
 // `latency_ms median=<x> min=<y> runs=<N>` goes to stdout (in batch mode followed by ` model=<path>`).
 //
