@@ -125,8 +125,9 @@ TEST(LiteRtOracle, FaceDetectionFindsTheAstronautNotTheCoffee) {
     auto logits = outputs.at(1).as<float>();
     return 1.0f / (1.0f + std::exp(-*std::max_element(logits.begin(), logits.end())));
   };
-  EXPECT_GT(best_score("astronaut.png"), 0.7f);
-  EXPECT_LT(best_score("coffee.png"), 0.3f);
+  // 0.5 is MediaPipe's default min_detection_confidence. Measured: 0.92 and 0.28.
+  EXPECT_GT(best_score("astronaut.png"), 0.75f);
+  EXPECT_LT(best_score("coffee.png"), 0.5f);
 }
 
 // int8 and int16 in both directions, through LiteRT's own QUANTIZE and
