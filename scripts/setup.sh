@@ -26,6 +26,14 @@ quietly() {
   fi
 }
 
+# The first existing path among the arguments (a glob's matches), or nothing.
+first_existing() {
+  local f
+  for f in "$@"; do
+    if [[ -e "$f" ]]; then echo "$f"; return; fi
+  done
+}
+
 if [[ "$(id -u)" != 0 ]]; then
   echo "setup.sh: run as root (it installs Debian packages)" >&2
   exit 1
@@ -57,7 +65,7 @@ apt_update_once() {
 if ((${#missing[@]})); then
   apt_update_once
   quietly "installing ${missing[*]}" env DEBIAN_FRONTEND=noninteractive \
-    apt-get install -y --no-install-recommends "${missing[@]}"
+    apt-get install -y "${missing[@]}"
 fi
 
 node_major="$(node -p 'process.versions.node.split(".")[0]')"
@@ -87,10 +95,20 @@ for pkg in selfie_segmentation face_detection hands pose; do
     while IFS= read -r name; do [[ -f "$models/$name" ]] || complete=0; done <"$stamp"
     [[ $complete == 1 ]] && continue
   fi
-  tarball="$(ls "$models"/mediapipe-"$pkg"-*.tgz 2>/dev/null | head -n 1 || true)"
+  tarball="$(first_existing "$models/mediapipe-$pkg-"*.tgz)"
   if [[ -z "$tarball" ]]; then
-    quietly "downloading @mediapipe/$pkg" npm pack "@mediapipe/$pkg" --pack-destination "$models" --loglevel=error
-    tarball="$(ls "$models"/mediapipe-"$pkg"-*.tgz | head -n 1)"
+    # Downloaded aside, then renamed in: an interrupted run never leaves half a tarball to reuse.
+    rm -rf "$models/.download" && mkdir -p "$models/.download"
+    quietly "downloading @mediapipe/$pkg" \
+      npm pack "@mediapipe/$pkg" --pack-destination "$models/.download" --loglevel=error
+    fetched="$(first_existing "$models/.download/mediapipe-$pkg-"*.tgz)"
+    if [[ -z "$fetched" ]]; then
+      echo "setup.sh: npm pack @mediapipe/$pkg gave no tarball" >&2
+      exit 1
+    fi
+    mv "$fetched" "$models/"
+    rm -rf "$models/.download"
+    tarball="$models/$(basename "$fetched")"
   fi
   rm -rf "$work/pkg" && mkdir -p "$work/pkg"
   quietly "unpacking $tarball" tar -xzf "$tarball" -C "$work/pkg"
@@ -113,14 +131,24 @@ have_all=1
 for p in "${wanted[@]}"; do [[ -f "$photos/$p" ]] || have_all=0; done
 if [[ $have_all == 0 ]]; then
   mkdir -p "$photos" "$cache/debs"
-  deb="$(ls "$cache"/debs/python3-skimage_*.deb 2>/dev/null | head -n 1 || true)"
+  deb="$(first_existing "$cache"/debs/python3-skimage_*.deb)"
   if [[ -z "$deb" ]]; then
     apt-cache show python3-skimage >/dev/null 2>&1 || apt_update_once
-    # apt-get download writes into the current directory; doing it in the cache's own folder
-    # under a subshell keeps the caller's cwd. The _apt sandbox warning (root-owned folder) is noise.
+    # apt-get download writes into the current directory: an inner shell changes to a download
+    # folder (aside, then renamed in, as above). Running as root avoids apt's _apt sandbox warning.
+    rm -rf "$cache/debs/.download" && mkdir -p "$cache/debs/.download"
+    # shellcheck disable=SC2016  # $1 is expanded by the inner bash
     quietly "downloading python3-skimage" \
-      bash -c 'cd "$1" && apt-get download -o APT::Sandbox::User=root python3-skimage' _ "$cache/debs"
-    deb="$(ls "$cache"/debs/python3-skimage_*.deb | head -n 1)"
+      bash -c 'cd "$1" && apt-get download -o APT::Sandbox::User=root python3-skimage' _ \
+      "$cache/debs/.download"
+    fetched="$(first_existing "$cache"/debs/.download/python3-skimage_*.deb)"
+    if [[ -z "$fetched" ]]; then
+      echo "setup.sh: apt-get download python3-skimage gave no .deb" >&2
+      exit 1
+    fi
+    mv "$fetched" "$cache/debs/"
+    rm -rf "$cache/debs/.download"
+    deb="$cache/debs/$(basename "$fetched")"
   fi
   quietly "unpacking $deb" dpkg -x "$deb" "$work/skimage"
   for p in "${wanted[@]}"; do
