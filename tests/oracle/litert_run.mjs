@@ -30,7 +30,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import vm from 'node:vm';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -66,7 +66,7 @@ function parseArgs(argv) {
       case '--batch': args.batch = value(); break;
       case '--repeat': args.repeat = parseRepeat(value(), '--repeat'); break;
       case '--verbose': args.verbose = true; break;
-      case '-h': case '--help': console.log(usage()); process.exit(0); break;
+      case '-h': case '--help': process.stdout.write(usage() + '\n'); process.exit(0); break;
       default: fail(`unknown argument '${flag}'\n${usage()}`);
     }
   }
@@ -229,17 +229,14 @@ async function loadRuntime() {
   globalThis.require = createRequire(import.meta.url);
   globalThis.__dirname = wasmDir;  // the glue reads its .wasm from here with fs
   globalThis.Module = { print: onLogLine, printErr: onLogLine };
+  // The JS side logs through console (its debug hook uses console.warn), and warns that Node has
+  // no WebGPU device. All of it goes to the same log, so an ERROR there fails the job too; this
+  // script itself writes to process.stdout and process.stderr directly.
+  const capture = (...a) => onLogLine(a.map(String).join(' '));
+  for (const level of ['log', 'info', 'debug', 'warn', 'error']) console[level] = capture;
 
-  // It also tries to open a WebGPU device, which Node does not have, and warns about it.
-  const warn = console.warn;
-  console.warn = (...a) => {
-    const text = a.map(String).join(' ');
-    if (/WebGPU|navigator/.test(text)) return;
-    warn(...a);
-  };
-  const litert = await import(path.join(packageDir, 'dist', 'index.js'));
+  const litert = await import(pathToFileURL(path.join(packageDir, 'dist', 'index.js')).href);
   const liteRt = await litert.loadLiteRt(wasmGlue);
-  console.warn = warn;
   const errors = takeErrorLines();
   if (errors.length) fail(`LiteRT failed to start:\n${errors.join('\n')}`);
   return liteRt;
@@ -442,12 +439,12 @@ async function main() {
   for (const job of jobs) {
     try {
       const timing = await runJob(liteRt, job);
-      if (timing) console.log(latencyLine(timing) + (args.batch ? ` model=${job.model}` : ''));
+      if (timing) process.stdout.write(latencyLine(timing) + (args.batch ? ` model=${job.model}` : '') + '\n');
     } catch (e) {
       if (!args.batch) throw e;
       failures++;
       const message = e instanceof OracleError ? e.message : (e?.stack ?? String(e));
-      console.error(message);
+      process.stderr.write(message + '\n');
       try {
         fs.mkdirSync(job.outputDir, { recursive: true });
         fs.writeFileSync(path.join(job.outputDir, 'error.txt'), message + '\n');
@@ -460,6 +457,6 @@ async function main() {
 main().then(
   () => process.exit(0),
   (e) => {
-    console.error(`litert_run: ${e instanceof OracleError ? e.message : (e?.stack ?? e)}`);
+    process.stderr.write(`litert_run: ${e instanceof OracleError ? e.message : (e?.stack ?? e)}\n`);
     process.exit(1);
   });
