@@ -22,18 +22,30 @@ namespace octet {
 template <class T>
 constexpr DType dtype_of() {
   using U = std::remove_cv_t<T>;
-  if constexpr (std::is_same_v<U, float>) return DType::Float32;
-  else if constexpr (std::is_same_v<U, double>) return DType::Float64;
-  else if constexpr (std::is_same_v<U, int8_t>) return DType::Int8;
-  else if constexpr (std::is_same_v<U, uint8_t>) return DType::UInt8;
-  else if constexpr (std::is_same_v<U, int16_t>) return DType::Int16;
-  else if constexpr (std::is_same_v<U, uint16_t>) return DType::UInt16;
-  else if constexpr (std::is_same_v<U, int32_t>) return DType::Int32;
-  else if constexpr (std::is_same_v<U, uint32_t>) return DType::UInt32;
-  else if constexpr (std::is_same_v<U, int64_t>) return DType::Int64;
-  else if constexpr (std::is_same_v<U, uint64_t>) return DType::UInt64;
-  else if constexpr (std::is_same_v<U, bool>) return DType::Bool;
-  else static_assert(sizeof(U) == 0, "no DType for this element type");
+  if constexpr (std::is_same_v<U, float>)
+    return DType::Float32;
+  else if constexpr (std::is_same_v<U, double>)
+    return DType::Float64;
+  else if constexpr (std::is_same_v<U, int8_t>)
+    return DType::Int8;
+  else if constexpr (std::is_same_v<U, uint8_t>)
+    return DType::UInt8;
+  else if constexpr (std::is_same_v<U, int16_t>)
+    return DType::Int16;
+  else if constexpr (std::is_same_v<U, uint16_t>)
+    return DType::UInt16;
+  else if constexpr (std::is_same_v<U, int32_t>)
+    return DType::Int32;
+  else if constexpr (std::is_same_v<U, uint32_t>)
+    return DType::UInt32;
+  else if constexpr (std::is_same_v<U, int64_t>)
+    return DType::Int64;
+  else if constexpr (std::is_same_v<U, uint64_t>)
+    return DType::UInt64;
+  else if constexpr (std::is_same_v<U, bool>)
+    return DType::Bool;
+  else
+    static_assert(sizeof(U) == 0, "no DType for this element type");
 }
 
 struct NpyArray {
@@ -66,7 +78,8 @@ struct NpyArray {
   static NpyArray of(std::span<const T> values, std::vector<int64_t> shape) {
     NpyArray a = zeros(dtype_of<T>(), std::move(shape));
     if (static_cast<size_t>(a.num_elements()) != values.size()) {
-      fail("NpyArray::of: {} values do not fill shape [{}]", values.size(), fmt::join(a.shape, ","));
+      fail("NpyArray::of: {} values do not fill shape [{}]", values.size(),
+           fmt::join(a.shape, ","));
     }
     if (!values.empty()) std::memcpy(a.data.data(), values.data(), a.data.size());
     return a;

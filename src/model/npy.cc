@@ -4,6 +4,8 @@
 // padded with spaces and a newline, then the raw elements.
 #include "octet/npy.h"
 
+#include <unistd.h>
+
 #include <atomic>
 #include <cerrno>
 #include <cstring>
@@ -12,8 +14,6 @@
 #include <optional>
 #include <string>
 #include <system_error>
-
-#include <unistd.h>
 
 namespace octet {
 
@@ -27,10 +27,9 @@ struct DescrEntry {
   DType dtype;
 };
 constexpr DescrEntry kDescrs[] = {
-    {"f4", DType::Float32}, {"f2", DType::Float16}, {"f8", DType::Float64},
-    {"i1", DType::Int8},    {"u1", DType::UInt8},   {"i2", DType::Int16},
-    {"u2", DType::UInt16},  {"i4", DType::Int32},   {"u4", DType::UInt32},
-    {"i8", DType::Int64},   {"u8", DType::UInt64},  {"b1", DType::Bool},
+    {"f4", DType::Float32}, {"f2", DType::Float16}, {"f8", DType::Float64}, {"i1", DType::Int8},
+    {"u1", DType::UInt8},   {"i2", DType::Int16},   {"u2", DType::UInt16},  {"i4", DType::Int32},
+    {"u4", DType::UInt32},  {"i8", DType::Int64},   {"u8", DType::UInt64},  {"b1", DType::Bool},
 };
 
 std::optional<std::string_view> descr_of(DType dtype) {
@@ -74,7 +73,8 @@ class HeaderParser {
         h.shape = tuple_of_ints();
         have_shape = true;
       } else {
-        bad(fmt::format("unexpected key '{}' (a .npy header has descr, fortran_order and shape)", key));
+        bad(fmt::format("unexpected key '{}' (a .npy header has descr, fortran_order and shape)",
+                        key));
       }
       skip_space();
       if (peek() == ',') {
@@ -182,9 +182,10 @@ DType dtype_from_descr(const std::string& descr, std::string_view origin) {
       }
     }
   }
-  fail("{}: unsupported dtype '{}' (supported: little-endian f2 f4 f8 i1 u1 i2 u2 i4 u4 i8 u8, "
-       "b1)",
-       origin, descr);
+  fail(
+      "{}: unsupported dtype '{}' (supported: little-endian f2 f4 f8 i1 u1 i2 u2 i4 u4 i8 u8, "
+      "b1)",
+      origin, descr);
 }
 
 uint32_t read_le(std::span<const std::byte> bytes, size_t offset, size_t width) {
@@ -221,8 +222,7 @@ NpyArray NpyArray::zeros(DType dtype, std::vector<int64_t> shape) {
 }
 
 NpyArray parse_npy(std::span<const std::byte> bytes, std::string_view origin) {
-  if (bytes.size() < 10 ||
-      std::memcmp(bytes.data(), kMagic.data(), kMagic.size()) != 0) {
+  if (bytes.size() < 10 || std::memcmp(bytes.data(), kMagic.data(), kMagic.size()) != 0) {
     fail("{}: not a .npy file (it does not start with \\x93NUMPY)", origin);
   }
   auto major = static_cast<unsigned>(bytes[6]);
@@ -248,9 +248,10 @@ NpyArray parse_npy(std::span<const std::byte> bytes, std::string_view origin) {
                                header_length);
   auto header = HeaderParser(header_text, origin).parse();
   if (header.fortran_order) {
-    fail("{}: Fortran-ordered arrays are not supported; save it in C order "
-         "(numpy.ascontiguousarray)",
-         origin);
+    fail(
+        "{}: Fortran-ordered arrays are not supported; save it in C order "
+        "(numpy.ascontiguousarray)",
+        origin);
   }
   DType dtype = dtype_from_descr(header.descr, origin);
 
@@ -354,7 +355,8 @@ void write_npy(const std::filesystem::path& path, const NpyArray& array) {
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     if (!out) fail("{}: cannot write {}: {}", path.string(), tmp.string(), std::strerror(errno));
-    out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+    out.write(reinterpret_cast<const char*>(bytes.data()),
+              static_cast<std::streamsize>(bytes.size()));
     out.flush();
     if (!out) {
       std::error_code ignored;

@@ -95,8 +95,9 @@ TEST(Npy, WritesWhatNumpyWrites) {
   EXPECT_EQ(npy_bytes(a), bytes_of(expected));
 
   NpyArray scalar = NpyArray::of<bool>(std::array<bool, 1>{true}, {});
-  EXPECT_EQ(npy_bytes(scalar),
-            bytes_of(numpy_file("{'descr': '|b1', 'fortran_order': False, 'shape': (), }", "\x01")));
+  EXPECT_EQ(
+      npy_bytes(scalar),
+      bytes_of(numpy_file("{'descr': '|b1', 'fortran_order': False, 'shape': (), }", "\x01")));
 }
 
 TEST(Npy, AcceptsOtherSpellingsOfTheHeader) {
@@ -196,8 +197,7 @@ TEST(Npy, RejectsMalformedHeaders) {
       {std::string("\x93NUMPY\x02\x00\x10\x00", 10), "truncated .npy file"},
       {numpy_file("{'descr': '<f4', 'fortran_order': True, 'shape': (1,), }", four),
        "Fortran-ordered"},
-      {numpy_file("{'descr': '>f4', 'fortran_order': False, 'shape': (1,), }", four),
-       "big-endian"},
+      {numpy_file("{'descr': '>f4', 'fortran_order': False, 'shape': (1,), }", four), "big-endian"},
       {numpy_file("{'descr': '<c8', 'fortran_order': False, 'shape': (1,), }", four + four),
        "unsupported dtype '<c8'"},
       {numpy_file("{'descr': '<U3', 'fortran_order': False, 'shape': (1,), }", four),
@@ -220,8 +220,9 @@ TEST(Npy, RejectsMalformedHeaders) {
        "expected ',' or ')'"},
       {numpy_file("{'descr': '<f4', 'fortran_order': False, 'shape': (1,), } junk", four),
        "after the header"},
-      {numpy_file("{'descr': '<f4', 'fortran_order': False, 'shape': (4294967296, 4294967296, 16), }",
-                  four),
+      {numpy_file(
+           "{'descr': '<f4', 'fortran_order': False, 'shape': (4294967296, 4294967296, 16), }",
+           four),
        "too large"},
   };
   for (const auto& c : cases) {
@@ -249,7 +250,8 @@ TEST(Npy, MutatedFilesFailOnlyWithError) {
   // Every header byte set to a handful of troublesome values: the parser may
   // accept or reject, but only ever by returning or throwing octet::Error.
   auto good = npy_bytes(NpyArray::zeros(DType::Int16, {3, 2}));
-  const unsigned char values[] = {0, '\n', ' ', '\'', '(', ')', ',', ':', '9', '{', '}', 0x7f, 0xff};
+  const unsigned char values[] = {0,   '\n', ' ', '\'', '(',  ')', ',',
+                                  ':', '9',  '{', '}',  0x7f, 0xff};
   int accepted = 0;
   for (size_t pos = 0; pos < good.size(); ++pos) {
     for (unsigned char v : values) {
@@ -267,7 +269,8 @@ TEST(Npy, MutatedFilesFailOnlyWithError) {
 }
 
 TEST(Npy, RejectsBoolBytesOtherThan0And1) {
-  auto file = numpy_file("{'descr': '|b1', 'fortran_order': False, 'shape': (3,), }", std::string("\x01\x00\x02", 3));
+  auto file = numpy_file("{'descr': '|b1', 'fortran_order': False, 'shape': (3,), }",
+                         std::string("\x01\x00\x02", 3));
   EXPECT_THAT(parse_error(file), HasSubstr("bool element 2 has byte value 2"));
 }
 

@@ -1,5 +1,6 @@
 // The LiteRT oracle itself: that it runs real MediaPipe models, passes int8 and
 // int16 tensors both ways, and fails loudly where LiteRT only logs an error.
+#include <flatbuffers/flatbuffers.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -8,8 +9,6 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
-
-#include <flatbuffers/flatbuffers.h>
 
 #include "octet/error.h"
 #include "support/oracle.h"
@@ -23,14 +22,15 @@ namespace fs = std::filesystem;
 namespace fb = octet::fb;
 using ::testing::HasSubstr;
 
-#define SKIP_WITHOUT_ORACLE()                                                             \
+#define SKIP_WITHOUT_ORACLE() \
   if (!litert_available()) GTEST_SKIP() << "LiteRT oracle not installed: run scripts/setup.sh"
 #define SKIP_WITHOUT_FILE(path) \
   if (!fs::exists(path)) GTEST_SKIP() << (path) << " missing: run scripts/setup.sh"
 
 fs::path scratch_dir() {
   auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  fs::path dir = fs::path(OCTET_BINARY_DIR) / "test_scratch" / info->test_suite_name() / info->name();
+  fs::path dir =
+      fs::path(OCTET_BINARY_DIR) / "test_scratch" / info->test_suite_name() / info->name();
   fs::remove_all(dir);
   fs::create_directories(dir);
   return dir;
@@ -66,10 +66,9 @@ fs::path write_tiny_model(const fs::path& path, const std::vector<TinyTensor>& t
   std::vector<flatbuffers::Offset<fb::Operator>> operators;
   for (const auto& op : ops) {
     auto code = static_cast<int32_t>(op.code);
-    codes.push_back(fb::CreateOperatorCodeDirect(b, static_cast<int8_t>(std::min(code, 127)),
-                                                 op.custom_code.empty() ? nullptr
-                                                                        : op.custom_code.c_str(),
-                                                 1, op.code));
+    codes.push_back(fb::CreateOperatorCodeDirect(
+        b, static_cast<int8_t>(std::min(code, 127)),
+        op.custom_code.empty() ? nullptr : op.custom_code.c_str(), 1, op.code));
     std::vector<int32_t> in = {op.input}, out = {op.output};
     operators.push_back(
         fb::CreateOperatorDirect(b, static_cast<uint32_t>(codes.size() - 1), &in, &out));
@@ -116,8 +115,8 @@ TEST(LiteRtOracle, FaceDetectionFindsTheAstronautNotTheCoffee) {
   fs::path dir = scratch_dir();
   auto best_score = [&](const char* photo) {
     auto pixels = load_photo_nhwc(photo_path(photo), 128, 128, 3, -1.0f, 1.0f);
-    auto outputs = run_litert_arrays(
-        model, {NpyArray::of<float>(pixels, {1, 128, 128, 3})}, dir / photo);
+    auto outputs =
+        run_litert_arrays(model, {NpyArray::of<float>(pixels, {1, 128, 128, 3})}, dir / photo);
     EXPECT_EQ(outputs.size(), 2u);
     EXPECT_EQ(outputs.at(0).shape, (std::vector<int64_t>{1, 896, 16}));  // boxes and keypoints
     EXPECT_EQ(outputs.at(1).shape, (std::vector<int64_t>{1, 896, 1}));   // logits per anchor
@@ -136,28 +135,28 @@ TEST(LiteRtOracle, Int8AndInt16InputsAndOutputs) {
   SKIP_WITHOUT_ORACLE();
   fs::path dir = scratch_dir();
   using T = fb::TensorType;
-  fs::path model = write_tiny_model(
-      dir / "quant.tflite",
-      {{"in_i8", T::INT8, {2, 3}, {0.5f}, {-3}},
-       {"in_i16", T::INT16, {2, 3}, {0.25f}, {0}},
-       {"in_f32", T::FLOAT32, {2, 3}},
-       {"deq8", T::FLOAT32, {2, 3}},
-       {"deq16", T::FLOAT32, {2, 3}},
-       {"q8", T::INT8, {2, 3}, {0.1f}, {5}},
-       {"q16", T::INT16, {2, 3}, {0.01f}, {0}}},
-      {{fb::BuiltinOperator::DEQUANTIZE, 0, 3},
-       {fb::BuiltinOperator::DEQUANTIZE, 1, 4},
-       {fb::BuiltinOperator::QUANTIZE, 2, 5},
-       {fb::BuiltinOperator::QUANTIZE, 2, 6}},
-      {0, 1, 2}, {3, 4, 5, 6});
+  fs::path model = write_tiny_model(dir / "quant.tflite",
+                                    {{"in_i8", T::INT8, {2, 3}, {0.5f}, {-3}},
+                                     {"in_i16", T::INT16, {2, 3}, {0.25f}, {0}},
+                                     {"in_f32", T::FLOAT32, {2, 3}},
+                                     {"deq8", T::FLOAT32, {2, 3}},
+                                     {"deq16", T::FLOAT32, {2, 3}},
+                                     {"q8", T::INT8, {2, 3}, {0.1f}, {5}},
+                                     {"q16", T::INT16, {2, 3}, {0.01f}, {0}}},
+                                    {{fb::BuiltinOperator::DEQUANTIZE, 0, 3},
+                                     {fb::BuiltinOperator::DEQUANTIZE, 1, 4},
+                                     {fb::BuiltinOperator::QUANTIZE, 2, 5},
+                                     {fb::BuiltinOperator::QUANTIZE, 2, 6}},
+                                    {0, 1, 2}, {3, 4, 5, 6});
   const std::vector<int8_t> i8 = {-128, -3, 0, 1, 50, 127};
   const std::vector<int16_t> i16 = {-32768, -1, 0, 1, 1000, 32767};
   // No value sits on a rounding tie; 400 and -400 saturate both widths.
   const std::vector<float> f = {-1.0f, 0.0f, 0.26f, 1.04f, 400.0f, -400.0f};
-  auto outputs = run_litert_arrays(model,
-                                   {NpyArray::of<int8_t>(i8, {2, 3}), NpyArray::of<int16_t>(i16, {2, 3}),
-                                    NpyArray::of<float>(f, {2, 3})},
-                                   dir);
+  auto outputs =
+      run_litert_arrays(model,
+                        {NpyArray::of<int8_t>(i8, {2, 3}), NpyArray::of<int16_t>(i16, {2, 3}),
+                         NpyArray::of<float>(f, {2, 3})},
+                        dir);
   ASSERT_EQ(outputs.size(), 4u);
   ASSERT_EQ(outputs[0].dtype, DType::Float32);
   ASSERT_EQ(outputs[1].dtype, DType::Float32);
@@ -226,10 +225,10 @@ TEST(LiteRtOracle, BatchRunsEveryJobAndKeepsFailuresApart) {
       dir / "deq.tflite",
       {{"q", fb::TensorType::INT8, {4}, {0.5f}, {1}}, {"f", fb::TensorType::FLOAT32, {4}}},
       {{fb::BuiltinOperator::DEQUANTIZE, 0, 1}}, {0}, {1});
-  fs::path bad = write_tiny_model(
-      dir / "custom.tflite",
-      {{"x", fb::TensorType::FLOAT32, {4}}, {"y", fb::TensorType::FLOAT32, {4}}},
-      {{fb::BuiltinOperator::CUSTOM, 0, 1, "OctetNoSuchOp"}}, {0}, {1});
+  fs::path bad =
+      write_tiny_model(dir / "custom.tflite",
+                       {{"x", fb::TensorType::FLOAT32, {4}}, {"y", fb::TensorType::FLOAT32, {4}}},
+                       {{fb::BuiltinOperator::CUSTOM, 0, 1, "OctetNoSuchOp"}}, {0}, {1});
   const std::vector<int8_t> q = {-128, 0, 1, 127};
   write_npy(dir / "q.npy", NpyArray::of<int8_t>(q, {4}));
   write_npy(dir / "x.npy", NpyArray::zeros(DType::Float32, {4}));

@@ -1,21 +1,20 @@
 #include "support/oracle.h"
 
-#include <chrono>
-#include <cstdio>
-#include <cerrno>
-#include <cstdlib>
-#include <cstring>
-#include <fstream>
-#include <sstream>
-#include <thread>
-
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
+#include <thread>
 
 #include "octet/error.h"
 #include "support/photos.h"
@@ -64,8 +63,10 @@ NodeRun run_node(const std::vector<std::string>& args, const fs::path& log_dir) 
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0644);
+  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0644);
   pid_t pid = 0;
   int rc = posix_spawnp(&pid, "node", &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
@@ -202,8 +203,8 @@ std::vector<LiteRtJobResult> run_litert_batch(const std::vector<LiteRtJob>& jobs
     } else if (fs::exists(dir / "error.txt")) {
       results[i].error = trim(read_text(dir / "error.txt"));
     } else {
-      results[i].error = fmt::format("LiteRT oracle did not run this job (exit {}): {}",
-                                     run.exit_status, run.err);
+      results[i].error =
+          fmt::format("LiteRT oracle did not run this job (exit {}): {}", run.exit_status, run.err);
     }
   }
   return results;
@@ -220,8 +221,8 @@ LiteRtLatency time_litert(const fs::path& model, const std::vector<fs::path>& in
     fail("LiteRT oracle failed on {} (exit {}): {}", model.string(), run.exit_status, run.err);
   }
   LiteRtLatency t;
-  if (std::sscanf(run.out.c_str(), "latency_ms median=%lf min=%lf runs=%d", &t.median_ms,
-                  &t.min_ms, &t.runs) != 3) {
+  if (std::sscanf(run.out.c_str(), "latency_ms median=%lf min=%lf runs=%d", &t.median_ms, &t.min_ms,
+                  &t.runs) != 3) {
     fail("LiteRT oracle on {}: no latency line in its output: {}", model.string(), run.out);
   }
   return t;

@@ -1,11 +1,11 @@
 #include "support/photos.h"
 
+#include <stb/stb_image.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <memory>
-
-#include <stb/stb_image.h>
 
 #include "octet/error.h"
 
@@ -33,8 +33,8 @@ std::vector<Tap> taps(int in, int out) {
   std::vector<Tap> t(static_cast<size_t>(out));
   float scale = static_cast<float>(in) / static_cast<float>(out);
   for (int o = 0; o < out; ++o) {
-    float src = std::clamp((static_cast<float>(o) + 0.5f) * scale - 0.5f, 0.0f,
-                           static_cast<float>(in - 1));
+    float src =
+        std::clamp((static_cast<float>(o) + 0.5f) * scale - 0.5f, 0.0f, static_cast<float>(in - 1));
     int lo = static_cast<int>(std::floor(src));
     int hi = std::min(lo + 1, in - 1);
     t[static_cast<size_t>(o)] = {lo, hi, src - static_cast<float>(lo)};
@@ -65,8 +65,7 @@ std::vector<float> load_photo_nhwc(const std::filesystem::path& path, int height
   const float gain = (hi - lo) / 255.0f;
   std::vector<float> out(static_cast<size_t>(height) * width * channels);
   auto at = [&](int y, int x, int c) {
-    return static_cast<float>(
-        pixels.get()[(static_cast<size_t>(y) * in_w + x) * channels + c]);
+    return static_cast<float>(pixels.get()[(static_cast<size_t>(y) * in_w + x) * channels + c]);
   };
   size_t i = 0;
   for (const Tap& ty : ys) {

@@ -40,7 +40,8 @@ TEST(Photos, HalvingAveragesTwoByTwoBlocks) {
     for (int x : {0, 3, 200, 255}) {
       for (int c = 0; c < 3; ++c) {
         float mean = (f(2 * y, 2 * x, c) + f(2 * y, 2 * x + 1, c) + f(2 * y + 1, 2 * x, c) +
-                      f(2 * y + 1, 2 * x + 1, c)) / 4.0f;
+                      f(2 * y + 1, 2 * x + 1, c)) /
+                     4.0f;
         EXPECT_NEAR(half[(static_cast<size_t>(y) * 256 + x) * 3 + c], mean, 1e-3f)
             << y << "," << x << "," << c;
       }
@@ -72,9 +73,9 @@ TEST(Photos, BadInputsSayWhat) {
   EXPECT_THROW(load_photo_nhwc(photo_path("astronaut.png"), 8, 8, 2, 0, 1), Error);
   EXPECT_THROW(load_photo_nhwc(photo_path("astronaut.png"), 0, 8, 3, 0, 1), Error);
   // A file that is not an image.
-  EXPECT_THROW(load_photo_nhwc(std::filesystem::path(OCTET_SOURCE_DIR) / "CMakeLists.txt", 8, 8,
-                               3, 0, 1),
-               Error);
+  EXPECT_THROW(
+      load_photo_nhwc(std::filesystem::path(OCTET_SOURCE_DIR) / "CMakeLists.txt", 8, 8, 3, 0, 1),
+      Error);
 }
 
 }  // namespace
