@@ -18,40 +18,40 @@
 
 namespace octet {
 
-// The DType that a C++ element type stands for (float → Float32, ...).
-template <class T>
-constexpr DType dtype_of() {
-  using U = std::remove_cv_t<T>;
-  if constexpr (std::is_same_v<U, float>)
-    return DType::Float32;
-  else if constexpr (std::is_same_v<U, double>)
-    return DType::Float64;
-  else if constexpr (std::is_same_v<U, int8_t>)
-    return DType::Int8;
-  else if constexpr (std::is_same_v<U, uint8_t>)
-    return DType::UInt8;
-  else if constexpr (std::is_same_v<U, int16_t>)
-    return DType::Int16;
-  else if constexpr (std::is_same_v<U, uint16_t>)
-    return DType::UInt16;
-  else if constexpr (std::is_same_v<U, int32_t>)
-    return DType::Int32;
-  else if constexpr (std::is_same_v<U, uint32_t>)
-    return DType::UInt32;
-  else if constexpr (std::is_same_v<U, int64_t>)
-    return DType::Int64;
-  else if constexpr (std::is_same_v<U, uint64_t>)
-    return DType::UInt64;
-  else if constexpr (std::is_same_v<U, bool>)
-    return DType::Bool;
-  else
-    static_assert(sizeof(U) == 0, "no DType for this element type");
-}
-
 struct NpyArray {
   DType dtype = DType::Float32;
   std::vector<int64_t> shape;   // empty: a scalar (one element)
   std::vector<std::byte> data;  // C order, little-endian
+
+  // The DType that a C++ element type stands for (float → Float32, ...).
+  template <class T>
+  static constexpr DType dtype_for() {
+    using U = std::remove_cv_t<T>;
+    if constexpr (std::is_same_v<U, float>)
+      return DType::Float32;
+    else if constexpr (std::is_same_v<U, double>)
+      return DType::Float64;
+    else if constexpr (std::is_same_v<U, int8_t>)
+      return DType::Int8;
+    else if constexpr (std::is_same_v<U, uint8_t>)
+      return DType::UInt8;
+    else if constexpr (std::is_same_v<U, int16_t>)
+      return DType::Int16;
+    else if constexpr (std::is_same_v<U, uint16_t>)
+      return DType::UInt16;
+    else if constexpr (std::is_same_v<U, int32_t>)
+      return DType::Int32;
+    else if constexpr (std::is_same_v<U, uint32_t>)
+      return DType::UInt32;
+    else if constexpr (std::is_same_v<U, int64_t>)
+      return DType::Int64;
+    else if constexpr (std::is_same_v<U, uint64_t>)
+      return DType::UInt64;
+    else if constexpr (std::is_same_v<U, bool>)
+      return DType::Bool;
+    else
+      static_assert(sizeof(U) == 0, "no DType for this element type");
+  }
 
   int64_t num_elements() const {
     int64_t n = 1;
@@ -63,12 +63,12 @@ struct NpyArray {
   // C++ type here: read its raw bytes from `data`).
   template <class T>
   std::span<T> as() {
-    check_type(dtype_of<T>());
+    check_type(dtype_for<T>());
     return {reinterpret_cast<T*>(data.data()), data.size() / sizeof(T)};
   }
   template <class T>
   std::span<const T> as() const {
-    check_type(dtype_of<T>());
+    check_type(dtype_for<T>());
     return {reinterpret_cast<const T*>(data.data()), data.size() / sizeof(T)};
   }
 
@@ -76,7 +76,7 @@ struct NpyArray {
   static NpyArray zeros(DType dtype, std::vector<int64_t> shape);
   template <class T>
   static NpyArray of(std::span<const T> values, std::vector<int64_t> shape) {
-    NpyArray a = zeros(dtype_of<T>(), std::move(shape));
+    NpyArray a = zeros(dtype_for<T>(), std::move(shape));
     if (static_cast<size_t>(a.num_elements()) != values.size()) {
       fail("NpyArray::of: {} values do not fill shape [{}]", values.size(),
            fmt::join(a.shape, ","));
