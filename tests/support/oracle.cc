@@ -17,7 +17,7 @@
 #include <thread>
 
 #include "octet/error.h"
-#include "support/photos.h"
+#include "support/test_data.h"
 
 extern char** environ;
 

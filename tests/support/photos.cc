@@ -4,19 +4,11 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdlib>
 #include <memory>
 
 #include "octet/error.h"
 
 namespace octet::testing {
-
-std::filesystem::path cache_dir() {
-  if (const char* dir = std::getenv("OCTET_CACHE_DIR"); dir != nullptr && *dir != '\0') {
-    return dir;
-  }
-  return std::filesystem::path(OCTET_SOURCE_DIR) / ".cache";
-}
 
 std::filesystem::path photo_path(std::string_view name) { return cache_dir() / "photos" / name; }
 

@@ -7,11 +7,10 @@
 #include <string_view>
 #include <vector>
 
+#include "support/test_data.h"  // cache_dir()
+
 namespace octet::testing {
 
-// The test cache: $OCTET_CACHE_DIR if set (lets several checkouts share one),
-// else <source>/.cache as scripts/setup.sh fills it.
-std::filesystem::path cache_dir();
 // cache_dir()/photos/<name>; the file may not exist (tests then GTEST_SKIP).
 std::filesystem::path photo_path(std::string_view name);
 
