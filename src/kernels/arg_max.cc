@@ -20,8 +20,13 @@ class ArgMinMax : public Kernel {
     ctx.expect_outputs(1);
     const TensorView& in = ctx.input(0);
     switch (in.dtype) {
-      case DType::Float32: case DType::Int32: case DType::Int64:
-      case DType::Int8: case DType::UInt8: case DType::Int16: case DType::Bool:
+      case DType::Float32:
+      case DType::Int32:
+      case DType::Int64:
+      case DType::Int8:
+      case DType::UInt8:
+      case DType::Int16:
+      case DType::Bool:
         break;  // comparisons need no scale: any order-preserving dtype works
       default:
         ctx.fail("input tensor {} '{}' is {}, not supported", in.index, in.name(),
@@ -32,8 +37,8 @@ class ArgMinMax : public Kernel {
     if (out.dtype != DType::Int32 && out.dtype != DType::Int64)
       ctx.fail("output tensor {} '{}' is {}, expected int32 or int64", out.index, out.name(),
                dtype_name(out.dtype));
-    if (const auto* o = options_.get<opt::OutputType>(); o && options_.table_type != 0 &&
-                                                         o->type != out.dtype)
+    if (const auto* o = options_.get<opt::OutputType>();
+        o && options_.table_type != 0 && o->type != out.dtype)
       ctx.fail("options say output_type {}, but output tensor {} '{}' is {}", dtype_name(o->type),
                out.index, out.name(), dtype_name(out.dtype));
 
@@ -45,7 +50,8 @@ class ArgMinMax : public Kernel {
     for (int d = a + 1; d < in.rank(); ++d) inner_ *= in.dim(d);
     axis_size_ = in.dim(a);
     if (axis_size_ == 0 && outer_ * inner_ > 0)
-      ctx.fail("axis {} of input tensor {} '{}' is empty: no index to return", a, in.index, in.name());
+      ctx.fail("axis {} of input tensor {} '{}' is empty: no index to return", a, in.index,
+               in.name());
     std::vector<int32_t> shape(in.shape.begin(), in.shape.end());
     shape.erase(shape.begin() + a);
     ctx.set_output_shape(0, std::move(shape));
@@ -62,13 +68,20 @@ class ArgMinMax : public Kernel {
     const TensorView& in = ctx.inputs[0];
     Out* out = ctx.outputs[0].data_as<Out>();
     switch (in.dtype) {
-      case DType::Float32: return run(in.data_as<const float>(), out);
-      case DType::Int32: return run(in.data_as<const int32_t>(), out);
-      case DType::Int64: return run(in.data_as<const int64_t>(), out);
-      case DType::Int8: return run(in.data_as<const int8_t>(), out);
-      case DType::UInt8: return run(in.data_as<const uint8_t>(), out);
-      case DType::Int16: return run(in.data_as<const int16_t>(), out);
-      default: return run(in.data_as<const uint8_t>(), out);  // bool: one byte, 0 or 1
+      case DType::Float32:
+        return run(in.data_as<const float>(), out);
+      case DType::Int32:
+        return run(in.data_as<const int32_t>(), out);
+      case DType::Int64:
+        return run(in.data_as<const int64_t>(), out);
+      case DType::Int8:
+        return run(in.data_as<const int8_t>(), out);
+      case DType::UInt8:
+        return run(in.data_as<const uint8_t>(), out);
+      case DType::Int16:
+        return run(in.data_as<const int16_t>(), out);
+      default:
+        return run(in.data_as<const uint8_t>(), out);  // bool: one byte, 0 or 1
     }
   }
 
@@ -106,7 +119,9 @@ class ArgMinMax : public Kernel {
 };
 
 std::unique_ptr<Kernel> make_arg_max(const Op& op) { return std::make_unique<ArgMinMax>(op, true); }
-std::unique_ptr<Kernel> make_arg_min(const Op& op) { return std::make_unique<ArgMinMax>(op, false); }
+std::unique_ptr<Kernel> make_arg_min(const Op& op) {
+  return std::make_unique<ArgMinMax>(op, false);
+}
 
 }  // namespace
 

@@ -52,10 +52,10 @@ class Concatenation : public Kernel {
                  t.rank(), rank);
       for (int d = 0; d < rank; ++d)
         if (d != axis && t.dim(d) != first.dim(d))
-          ctx.fail("input {} tensor {} '{}' has shape [{}], incompatible with input 0 [{}] "
-                   "outside axis {}",
-                   i, t.index, t.name(), fmt::join(t.shape, ","), fmt::join(first.shape, ","),
-                   axis);
+          ctx.fail(
+              "input {} tensor {} '{}' has shape [{}], incompatible with input 0 [{}] "
+              "outside axis {}",
+              i, t.index, t.name(), fmt::join(t.shape, ","), fmt::join(first.shape, ","), axis);
       const int32_t along = rank == 0 ? 1 : t.dim(axis);
       shape[static_cast<size_t>(axis)] += along;
       chunk_bytes_.push_back(static_cast<size_t>(along * inner) * elem);

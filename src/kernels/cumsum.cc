@@ -37,9 +37,12 @@ class Cumsum : public Kernel {
   void eval(const EvalContext& ctx) override {
     const TensorView& in = ctx.inputs[0];
     switch (in.dtype) {
-      case DType::Float32: return run(in.data_as<const float>(), ctx.outputs[0].data_as<float>());
-      case DType::Int32: return run(in.data_as<const int32_t>(), ctx.outputs[0].data_as<int32_t>());
-      default: return run(in.data_as<const int64_t>(), ctx.outputs[0].data_as<int64_t>());
+      case DType::Float32:
+        return run(in.data_as<const float>(), ctx.outputs[0].data_as<float>());
+      case DType::Int32:
+        return run(in.data_as<const int32_t>(), ctx.outputs[0].data_as<int32_t>());
+      default:
+        return run(in.data_as<const int64_t>(), ctx.outputs[0].data_as<int64_t>());
     }
   }
 

@@ -72,26 +72,34 @@ class Densify : public Kernel {
   void build_map(const PrepareContext& ctx, const TensorView& in, const Sparsity& sp) {
     const int rank = in.rank();
     const size_t levels = sp.traversal_order.size();
-    if (sp.dim_metadata.size() != levels || levels != static_cast<size_t>(rank) + sp.block_map.size())
-      ctx.fail("sparsity of tensor {} '{}': {} traversal levels, {} dim_metadata, rank {} + {} "
-               "block dimensions do not agree",
-               in.index, in.name(), levels, sp.dim_metadata.size(), rank, sp.block_map.size());
+    if (sp.dim_metadata.size() != levels ||
+        levels != static_cast<size_t>(rank) + sp.block_map.size())
+      ctx.fail(
+          "sparsity of tensor {} '{}': {} traversal levels, {} dim_metadata, rank {} + {} "
+          "block dimensions do not agree",
+          in.index, in.name(), levels, sp.dim_metadata.size(), rank, sp.block_map.size());
     std::vector<bool> seen(levels, false);
     for (size_t i = 0; i < levels; ++i) {
       const int32_t t = sp.traversal_order[i];
-      const bool in_range = i < static_cast<size_t>(rank) ? t >= 0 && t < rank
-                                                         : t >= rank && static_cast<size_t>(t) < levels;
+      const bool in_range = i < static_cast<size_t>(rank)
+                                ? t >= 0 && t < rank
+                                : t >= rank && static_cast<size_t>(t) < levels;
       if (!in_range || seen[static_cast<size_t>(t)])
-        ctx.fail("sparsity of tensor {} '{}': traversal_order [{}] must list the tensor's "
-                 "dimensions, then its block dimensions",
-                 in.index, in.name(), fmt::join(sp.traversal_order, ","));
+        ctx.fail(
+            "sparsity of tensor {} '{}': traversal_order [{}] must list the tensor's "
+            "dimensions, then its block dimensions",
+            in.index, in.name(), fmt::join(sp.traversal_order, ","));
       seen[static_cast<size_t>(t)] = true;
     }
 
     // Block sizes, assigned while scanning dimensions in order, as LiteRT's
     // InitSparseToDenseConverter (so block_map must be increasing).
-    Walk w{ctx, in, sp, std::vector<int64_t>(sp.block_map.size(), 0),
-           std::vector<int64_t>(levels, 0), std::vector<int64_t>(static_cast<size_t>(rank), 0),
+    Walk w{ctx,
+           in,
+           sp,
+           std::vector<int64_t>(sp.block_map.size(), 0),
+           std::vector<int64_t>(levels, 0),
+           std::vector<int64_t>(static_cast<size_t>(rank), 0),
            row_major_strides(in.shape)};
     size_t block = 0;
     for (int d = 0; d < rank; ++d) {
@@ -155,7 +163,8 @@ class Densify : public Kernel {
   void leaf(Walk& w) {
     const Sparsity& sp = w.sp;
     const size_t rank = w.coord.size();
-    for (size_t i = 0; i < rank; ++i) w.coord[static_cast<size_t>(sp.traversal_order[i])] = w.index[i];
+    for (size_t i = 0; i < rank; ++i)
+      w.coord[static_cast<size_t>(sp.traversal_order[i])] = w.index[i];
     for (size_t i = rank; i < sp.traversal_order.size(); ++i) {
       const size_t b = static_cast<size_t>(sp.traversal_order[i]) - rank;
       const size_t d = static_cast<size_t>(sp.block_map[b]);
@@ -164,8 +173,9 @@ class Densify : public Kernel {
     int64_t flat = 0;
     for (size_t d = 0; d < rank; ++d) {
       if (w.coord[d] < 0 || w.coord[d] >= w.in.dim(static_cast<int>(d)))
-        w.ctx.fail("sparsity of tensor {} '{}': value {} lands at index {} of dimension {} (size {})",
-                   w.in.index, w.in.name(), dest_.size(), w.coord[d], d, w.in.dim(static_cast<int>(d)));
+        w.ctx.fail(
+            "sparsity of tensor {} '{}': value {} lands at index {} of dimension {} (size {})",
+            w.in.index, w.in.name(), dest_.size(), w.coord[d], d, w.in.dim(static_cast<int>(d)));
       flat += w.coord[d] * w.strides[d];
     }
     if (static_cast<int64_t>(dest_.size()) >= w.in.num_elements())

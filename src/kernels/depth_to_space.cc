@@ -43,8 +43,9 @@ class SpaceDepth : public Kernel {
                static_cast<int32_t>(c)};
     } else {
       if (h % bs != 0 || w % bs != 0)
-        ctx.fail("height {} and width {} of input tensor {} '{}' must be multiples of block_size {}",
-                 h, w, in.index, in.name(), bs);
+        ctx.fail(
+            "height {} and width {} of input tensor {} '{}' must be multiples of block_size {}", h,
+            w, in.index, in.name(), bs);
       const int64_t oh = h / bs, ow = w / bs;
       if (d * bs * bs > INT32_MAX) ctx.fail("output shape overflows int32");
       dims = {b, oh, ow, bs, bs, d};

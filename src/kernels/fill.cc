@@ -16,7 +16,8 @@ void expect_int_output(const PrepareContext& ctx, const Options& options) {
   if (out.dtype != DType::Int32 && out.dtype != DType::Int64)
     ctx.fail("output tensor {} '{}' is {}, expected int32 or int64", out.index, out.name(),
              dtype_name(out.dtype));
-  if (const auto* o = options.get<opt::OutputType>(); o && options.table_type != 0 && o->type != out.dtype)
+  if (const auto* o = options.get<opt::OutputType>();
+      o && options.table_type != 0 && o->type != out.dtype)
     ctx.fail("options say out_type {}, but output tensor {} '{}' is {}", dtype_name(o->type),
              out.index, out.name(), dtype_name(out.dtype));
 }
@@ -37,8 +38,10 @@ class Shape : public Kernel {
   void eval(const EvalContext& ctx) override {
     const TensorView& out = ctx.outputs[0];
     for (size_t i = 0; i < dims_.size(); ++i) {
-      if (out.dtype == DType::Int32) out.data_as<int32_t>()[i] = dims_[i];
-      else out.data_as<int64_t>()[i] = dims_[i];
+      if (out.dtype == DType::Int32)
+        out.data_as<int32_t>()[i] = dims_[i];
+      else
+        out.data_as<int64_t>()[i] = dims_[i];
     }
   }
 

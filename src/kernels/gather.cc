@@ -60,9 +60,12 @@ class Gather : public Kernel {
     const TensorView& indices = ctx.inputs[1];
     check_indices(indices);
     switch (indices.dtype) {
-      case DType::Int16: return gather(ctx, indices.data_as<const int16_t>());
-      case DType::Int32: return gather(ctx, indices.data_as<const int32_t>());
-      default: return gather(ctx, indices.data_as<const int64_t>());
+      case DType::Int16:
+        return gather(ctx, indices.data_as<const int16_t>());
+      case DType::Int32:
+        return gather(ctx, indices.data_as<const int32_t>());
+      default:
+        return gather(ctx, indices.data_as<const int64_t>());
     }
   }
 
@@ -88,17 +91,21 @@ class Gather : public Kernel {
     const int64_t n = indices.num_elements();
     for (int64_t k = 0; k < n; ++k)
       if (index[k] < 0 || index[k] >= axis_size_)
-        throw Error(fmt::format("{}: index {} at position {} of indices tensor {} '{}' is out of "
-                                "range [0, {})",
-                                location_, static_cast<int64_t>(index[k]), k, indices.index,
-                                indices.name(), axis_size_));
+        throw Error(
+            fmt::format("{}: index {} at position {} of indices tensor {} '{}' is out of "
+                        "range [0, {})",
+                        location_, static_cast<int64_t>(index[k]), k, indices.index, indices.name(),
+                        axis_size_));
   }
 
   void check_indices(const TensorView& indices) const {
     switch (indices.dtype) {
-      case DType::Int16: return check_typed(indices, indices.data_as<const int16_t>());
-      case DType::Int32: return check_typed(indices, indices.data_as<const int32_t>());
-      default: return check_typed(indices, indices.data_as<const int64_t>());
+      case DType::Int16:
+        return check_typed(indices, indices.data_as<const int16_t>());
+      case DType::Int32:
+        return check_typed(indices, indices.data_as<const int32_t>());
+      default:
+        return check_typed(indices, indices.data_as<const int64_t>());
     }
   }
 

@@ -21,9 +21,10 @@ void expect_same_type(const PrepareContext& ctx, const TensorView& in, std::stri
   if (in.quant == nullptr || out.quant == nullptr || in.quant->empty() || out.quant->empty())
     return;
   if (in.quant->scale != out.quant->scale || in.quant->zero_point != out.quant->zero_point)
-    ctx.fail("{} tensor {} '{}' and output tensor {} '{}' have different quantization; "
-             "this op copies values and cannot requantize",
-             in_role, in.index, in.name(), out.index, out.name());
+    ctx.fail(
+        "{} tensor {} '{}' and output tensor {} '{}' have different quantization; "
+        "this op copies values and cannot requantize",
+        in_role, in.index, in.name(), out.index, out.name());
 }
 
 void expect_not_quantized(const PrepareContext& ctx, const TensorView& t, std::string_view role) {
@@ -49,8 +50,8 @@ std::vector<int64_t> row_major_strides(std::span<const int32_t> shape) {
 }
 
 CopyPlan make_copy_plan(std::span<const int64_t> dims, std::span<const int64_t> src_stride,
-                        std::span<const int64_t> dst_stride, int64_t src_offset,
-                        int64_t dst_offset, size_t element_size) {
+                        std::span<const int64_t> dst_stride, int64_t src_offset, int64_t dst_offset,
+                        size_t element_size) {
   CopyPlan plan;
   plan.element_size = element_size;
   plan.src_offset = src_offset;
@@ -98,9 +99,10 @@ namespace {
 // Moves one element of `Size` bytes; a fixed-size memcpy compiles to a single
 // load and store and is valid for every dtype.
 template <size_t Size>
-inline void move_element(std::byte* dst, int64_t dst_index, const std::byte* src, int64_t src_index) {
-  std::memcpy(dst + dst_index * static_cast<int64_t>(Size), src + src_index * static_cast<int64_t>(Size),
-              Size);
+inline void move_element(std::byte* dst, int64_t dst_index, const std::byte* src,
+                         int64_t src_index) {
+  std::memcpy(dst + dst_index * static_cast<int64_t>(Size),
+              src + src_index * static_cast<int64_t>(Size), Size);
 }
 
 // out[a·out_a + b] = in[a + b·in_b]: a 2-D transpose done in tiles so both
@@ -173,12 +175,18 @@ void run_sized(const CopyPlan& p, const std::byte* src, std::byte* dst) {
 void run_copy_plan(const CopyPlan& plan, const std::byte* src, std::byte* dst) {
   if (plan.empty) return;
   switch (plan.element_size) {
-    case 1: return run_sized<1>(plan, src, dst);
-    case 2: return run_sized<2>(plan, src, dst);
-    case 4: return run_sized<4>(plan, src, dst);
-    case 8: return run_sized<8>(plan, src, dst);
-    case 16: return run_sized<16>(plan, src, dst);
-    default: fail("copy of {}-byte elements is not supported", plan.element_size);
+    case 1:
+      return run_sized<1>(plan, src, dst);
+    case 2:
+      return run_sized<2>(plan, src, dst);
+    case 4:
+      return run_sized<4>(plan, src, dst);
+    case 8:
+      return run_sized<8>(plan, src, dst);
+    case 16:
+      return run_sized<16>(plan, src, dst);
+    default:
+      fail("copy of {}-byte elements is not supported", plan.element_size);
   }
 }
 

@@ -47,8 +47,8 @@ struct CopyPlan {
   std::array<int64_t, kMaxCopyRank> dims{}, src_stride{}, dst_stride{};
 };
 CopyPlan make_copy_plan(std::span<const int64_t> dims, std::span<const int64_t> src_stride,
-                        std::span<const int64_t> dst_stride, int64_t src_offset,
-                        int64_t dst_offset, size_t element_size);
+                        std::span<const int64_t> dst_stride, int64_t src_offset, int64_t dst_offset,
+                        size_t element_size);
 // The common case: the destination is the whole output, dense row-major.
 CopyPlan make_gather_plan(std::span<const int64_t> dims, std::span<const int64_t> src_stride,
                           int64_t src_offset, size_t element_size);

@@ -34,7 +34,8 @@ Paddings read_paddings(const PrepareContext& ctx, const TensorView& in) {
   const std::vector<int64_t> values = ctx.constant_ints(1, "paddings");
   Paddings out;
   for (int d = 0; d < in.rank(); ++d) {
-    const int64_t b = values[static_cast<size_t>(2 * d)], a = values[static_cast<size_t>(2 * d + 1)];
+    const int64_t b = values[static_cast<size_t>(2 * d)],
+                  a = values[static_cast<size_t>(2 * d + 1)];
     const int64_t size = b + a + in.dim(d);
     if (b < 0 || a < 0 || size > INT32_MAX)
       ctx.fail("paddings ({}, {}) of dimension {} are invalid", b, a, d);
@@ -70,8 +71,10 @@ class Pad : public Kernel {
     } else if (in.quant != nullptr && !in.quant->empty() && !in.quant->zero_point.empty()) {
       // Zero in a quantized tensor is its zero point.
       const int64_t zp = in.quant->zero_point[0];
-      if (in.dtype == DType::Int8) zero_[0] = static_cast<std::byte>(static_cast<int8_t>(zp));
-      else if (in.dtype == DType::UInt8) zero_[0] = static_cast<std::byte>(static_cast<uint8_t>(zp));
+      if (in.dtype == DType::Int8)
+        zero_[0] = static_cast<std::byte>(static_cast<int8_t>(zp));
+      else if (in.dtype == DType::UInt8)
+        zero_[0] = static_cast<std::byte>(static_cast<uint8_t>(zp));
       else if (in.dtype == DType::Int16) {
         const int16_t z = static_cast<int16_t>(zp);
         std::memcpy(zero_.data(), &z, sizeof z);
@@ -83,7 +86,8 @@ class Pad : public Kernel {
     const std::vector<int64_t> in_strides = row_major_strides(in.shape);
     std::vector<int64_t> dims(in.shape.begin(), in.shape.end());
     int64_t offset = 0;
-    for (int d = 0; d < in.rank(); ++d) offset += p.before[static_cast<size_t>(d)] * out_strides[static_cast<size_t>(d)];
+    for (int d = 0; d < in.rank(); ++d)
+      offset += p.before[static_cast<size_t>(d)] * out_strides[static_cast<size_t>(d)];
     plan_ = make_copy_plan(dims, in_strides, out_strides, 0, offset, elem_);
     out_count_ = element_count(p.shape);
     ctx.set_output_shape(0, p.shape);
@@ -114,7 +118,8 @@ class MirrorPad : public Kernel {
     elem_ = element_size(ctx, in, "input");
     expect_same_type(ctx, in, "input", ctx.output(0));
     ctx.expect_rank(in, 0, kMaxPadRank, "input");
-    if (mode_ != 0 && mode_ != 1) ctx.fail("mirror pad mode {} is unknown (0 REFLECT, 1 SYMMETRIC)", mode_);
+    if (mode_ != 0 && mode_ != 1)
+      ctx.fail("mirror pad mode {} is unknown (0 REFLECT, 1 SYMMETRIC)", mode_);
     const Paddings p = read_paddings(ctx, in);
     // REFLECT does not repeat the edge element, so it can reach one element
     // less far than SYMMETRIC.
@@ -132,8 +137,10 @@ class MirrorPad : public Kernel {
       std::vector<int64_t>& map = maps_[static_cast<size_t>(d)];
       for (int64_t o = 0; o < p.shape[static_cast<size_t>(d)]; ++o) {
         int64_t i = o - before;
-        if (i < 0) i = -i - 1 + reflect;               // mirrored before the start
-        else if (i >= n) i = 2 * n - i - 1 - reflect;  // mirrored past the end
+        if (i < 0)
+          i = -i - 1 + reflect;  // mirrored before the start
+        else if (i >= n)
+          i = 2 * n - i - 1 - reflect;  // mirrored past the end
         map.push_back(i * in_strides[static_cast<size_t>(d)]);
       }
       out_dims_[d] = p.shape[static_cast<size_t>(d)];
@@ -143,11 +150,16 @@ class MirrorPad : public Kernel {
 
   void eval(const EvalContext& ctx) override {
     switch (elem_) {
-      case 1: return run<1>(ctx);
-      case 2: return run<2>(ctx);
-      case 4: return run<4>(ctx);
-      case 8: return run<8>(ctx);
-      default: return run<16>(ctx);
+      case 1:
+        return run<1>(ctx);
+      case 2:
+        return run<2>(ctx);
+      case 4:
+        return run<4>(ctx);
+      case 8:
+        return run<8>(ctx);
+      default:
+        return run<16>(ctx);
     }
   }
 
@@ -168,7 +180,8 @@ class MirrorPad : public Kernel {
     std::array<int64_t, kMaxPadRank> idx{};
     while (true) {
       int64_t row = 0;
-      for (int d = 0; d + 1 < rank_; ++d) row += maps_[static_cast<size_t>(d)][static_cast<size_t>(idx[d])];
+      for (int d = 0; d + 1 < rank_; ++d)
+        row += maps_[static_cast<size_t>(d)][static_cast<size_t>(idx[d])];
       for (int64_t x : last) {
         std::memcpy(dst, src + (row + x) * static_cast<int64_t>(Size), Size);
         dst += Size;

@@ -36,14 +36,16 @@ struct ReducePlan {
 template <class T>
 T wrap_add(T a, T b) {
   if constexpr (std::is_integral_v<T>)
-    return static_cast<T>(static_cast<std::make_unsigned_t<T>>(a) + static_cast<std::make_unsigned_t<T>>(b));
+    return static_cast<T>(static_cast<std::make_unsigned_t<T>>(a) +
+                          static_cast<std::make_unsigned_t<T>>(b));
   else
     return a + b;
 }
 template <class T>
 T wrap_mul(T a, T b) {
   if constexpr (std::is_integral_v<T>)
-    return static_cast<T>(static_cast<std::make_unsigned_t<T>>(a) * static_cast<std::make_unsigned_t<T>>(b));
+    return static_cast<T>(static_cast<std::make_unsigned_t<T>>(a) *
+                          static_cast<std::make_unsigned_t<T>>(b));
   else
     return a * b;
 }
@@ -99,12 +101,15 @@ class Reduce : public Kernel {
     // Resolve axes: wrap negatives, ignore repeats (LiteRT's ResolveAxis).
     std::vector<bool> reduced(static_cast<size_t>(in.rank()), false);
     for (int64_t a : ctx.constant_ints(1, "axes"))
-      if (in.rank() > 0) reduced[static_cast<size_t>(normalize_axis(ctx, a, in.rank(), "axis"))] = true;
+      if (in.rank() > 0)
+        reduced[static_cast<size_t>(normalize_axis(ctx, a, in.rank(), "axis"))] = true;
 
     std::vector<int32_t> shape;
     for (int d = 0; d < in.rank(); ++d) {
-      if (!reduced[static_cast<size_t>(d)]) shape.push_back(in.dim(d));
-      else if (keep_dims_) shape.push_back(1);
+      if (!reduced[static_cast<size_t>(d)])
+        shape.push_back(in.dim(d));
+      else if (keep_dims_)
+        shape.push_back(1);
     }
 
     // Blocks: merge neighbours of the same kind, drop size-1 dimensions.
@@ -138,9 +143,12 @@ class Reduce : public Kernel {
     const TensorView& in = ctx.inputs[0];
     const TensorView& out = ctx.outputs[0];
     switch (in.dtype) {
-      case DType::Float32: return run<float>(in.data_as<const float>(), out.data_as<float>(), ctx);
-      case DType::Int32: return run<int32_t>(in.data_as<const int32_t>(), out.data_as<int32_t>(), ctx);
-      default: return run<int64_t>(in.data_as<const int64_t>(), out.data_as<int64_t>(), ctx);
+      case DType::Float32:
+        return run<float>(in.data_as<const float>(), out.data_as<float>(), ctx);
+      case DType::Int32:
+        return run<int32_t>(in.data_as<const int32_t>(), out.data_as<int32_t>(), ctx);
+      default:
+        return run<int64_t>(in.data_as<const int64_t>(), out.data_as<int64_t>(), ctx);
     }
   }
 

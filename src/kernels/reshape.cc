@@ -46,10 +46,12 @@ class Reshape : public ByteCopyKernel {
     int64_t known = 1;
     for (size_t i = 0; i < requested.size(); ++i) {
       if (requested[i] == -1) {
-        if (stretch >= 0) ctx.fail("new shape [{}] has more than one -1", fmt::join(requested, ","));
+        if (stretch >= 0)
+          ctx.fail("new shape [{}] has more than one -1", fmt::join(requested, ","));
         stretch = static_cast<int>(i);
       } else if (requested[i] < 0 || requested[i] > INT32_MAX) {
-        ctx.fail("new shape [{}] has invalid dimension {}", fmt::join(requested, ","), requested[i]);
+        ctx.fail("new shape [{}] has invalid dimension {}", fmt::join(requested, ","),
+                 requested[i]);
       } else {
         known *= requested[i];
       }
@@ -71,7 +73,8 @@ class Reshape : public ByteCopyKernel {
     if (ctx.num_inputs() == 2 && ctx.input(1).present() && ctx.input(1).rank() == 1) {
       // A shape that is only known at run time cannot size the output; the
       // options, when the converter wrote them, say the same thing.
-      if (ctx.input(1).data != nullptr || !options_.has_new_shape)
+      if (ctx.input(1).data != nullptr || ctx.input(1).num_elements() == 0 ||
+          !options_.has_new_shape)
         return ctx.constant_ints(1, "shape");
     }
     std::vector<int64_t> shape(options_.new_shape.begin(), options_.new_shape.end());
@@ -97,8 +100,9 @@ class Squeeze : public ByteCopyKernel {
       for (int32_t d : options_.squeeze_dims) {
         const int32_t axis = normalize_axis(ctx, d, in.rank(), "squeeze dimension");
         if (in.dim(axis) != 1)
-          ctx.fail("cannot squeeze dimension {} of input tensor {} '{}' with shape [{}]: size is {}",
-                   d, in.index, in.name(), fmt::join(in.shape, ","), in.dim(axis));
+          ctx.fail(
+              "cannot squeeze dimension {} of input tensor {} '{}' with shape [{}]: size is {}", d,
+              in.index, in.name(), fmt::join(in.shape, ","), in.dim(axis));
         drop[static_cast<size_t>(axis)] = true;
       }
     }

@@ -29,7 +29,11 @@ ResizeShape read_resize_shape(PrepareContext& ctx) {
   const std::vector<int64_t> hw = ctx.constant_ints(1, "size");
   if (hw.size() != 2 || hw[0] <= 0 || hw[1] <= 0 || hw[0] > INT32_MAX || hw[1] > INT32_MAX)
     ctx.fail("size [{}] must be two positive values [height, width]", fmt::join(hw, ","));
-  const ResizeShape s{in.dim(0), in.dim(1), in.dim(2), in.dim(3), static_cast<int32_t>(hw[0]),
+  const ResizeShape s{in.dim(0),
+                      in.dim(1),
+                      in.dim(2),
+                      in.dim(3),
+                      static_cast<int32_t>(hw[0]),
                       static_cast<int32_t>(hw[1])};
   ctx.set_output_shape(0, {s.batches, s.out_h, s.out_w, s.depth});
   return s;
@@ -139,9 +143,11 @@ class ResizeNearestNeighbor : public Kernel {
     ys_.clear();
     xs_.clear();
     for (int32_t y = 0; y < s_.out_h; ++y)
-      ys_.push_back(nearest(y, s_.in_h, s_.out_h, options_.align_corners, options_.half_pixel_centers));
+      ys_.push_back(
+          nearest(y, s_.in_h, s_.out_h, options_.align_corners, options_.half_pixel_centers));
     for (int32_t x = 0; x < s_.out_w; ++x)
-      xs_.push_back(nearest(x, s_.in_w, s_.out_w, options_.align_corners, options_.half_pixel_centers));
+      xs_.push_back(
+          nearest(x, s_.in_w, s_.out_w, options_.align_corners, options_.half_pixel_centers));
   }
 
   void eval(const EvalContext& ctx) override {

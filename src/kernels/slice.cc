@@ -65,7 +65,7 @@ class Slice : public Kernel {
     }
 
     std::vector<int32_t> shape(static_cast<size_t>(rank_));
-    dynamic_begin_ = ctx.input(1).data == nullptr;
+    dynamic_begin_ = ctx.input(1).data == nullptr && ctx.input(1).num_elements() != 0;
     if (!dynamic_begin_) {
       const std::vector<int64_t> begin = ctx.constant_ints(1, "begin");
       for (int d = 0; d < rank_; ++d) {
@@ -87,9 +87,10 @@ class Slice : public Kernel {
         int64_t size = requested[d];
         if (size == -1) {
           if (declared.size() != static_cast<size_t>(rank_) || declared[d] < 0)
-            ctx.fail("begin tensor {} '{}' is not known at plan time and size [{}] has -1: "
-                     "output shape unknown",
-                     ctx.input(1).index, ctx.input(1).name(), fmt::join(requested, ","));
+            ctx.fail(
+                "begin tensor {} '{}' is not known at plan time and size [{}] has -1: "
+                "output shape unknown",
+                ctx.input(1).index, ctx.input(1).name(), fmt::join(requested, ","));
           size = declared[d];
         }
         if (size > in.dim(d))
@@ -108,10 +109,10 @@ class Slice : public Kernel {
       for (int d = 0; d < rank_; ++d) {
         const int64_t b = index_at(begin, d);
         if (b < 0 || b + size_[d] > dims_[d])
-          throw Error(fmt::format("{}: begin {} with size {} is outside dimension {} (size {}) "
-                                  "of input tensor {} '{}'",
-                                  location_, b, size_[d], d, dims_[d], ctx.inputs[0].index,
-                                  ctx.inputs[0].name()));
+          throw Error(fmt::format(
+              "{}: begin {} with size {} is outside dimension {} (size {}) "
+              "of input tensor {} '{}'",
+              location_, b, size_[d], d, dims_[d], ctx.inputs[0].index, ctx.inputs[0].name()));
         begin_[d] = b;
       }
       plan_ = make_plan();
@@ -124,7 +125,8 @@ class Slice : public Kernel {
     int64_t offset = 0;
     for (int d = 0; d < rank_; ++d) offset += begin_[d] * in_stride_[d];
     return make_gather_plan(std::span(size_.data(), static_cast<size_t>(rank_)),
-                            std::span(in_stride_.data(), static_cast<size_t>(rank_)), offset, elem_);
+                            std::span(in_stride_.data(), static_cast<size_t>(rank_)), offset,
+                            elem_);
   }
 
   int rank_ = 0;
@@ -164,7 +166,9 @@ int64_t extent(int64_t span, int64_t stride) {
 // let the masks override; `offset` makes end a size counted from start.
 Resolved resolve(const EffectiveDim& d, int64_t begin, bool offset) {
   const int64_t n = d.size, s = d.stride;
-  auto clamp = [&](int64_t v) { return s > 0 ? std::clamp<int64_t>(v, 0, n) : std::clamp<int64_t>(v, -1, n - 1); };
+  auto clamp = [&](int64_t v) {
+    return s > 0 ? std::clamp<int64_t>(v, 0, n) : std::clamp<int64_t>(v, -1, n - 1);
+  };
   int64_t start = begin < 0 ? begin + n : begin;
   start = clamp(start);
   if (d.begin_mask) start = s > 0 ? 0 : n - 1;
@@ -199,7 +203,7 @@ class StridedSlice : public Kernel {
 
     // Output shape: with offset, end is the size (so begin may be dynamic);
     // otherwise it follows from the resolved begin and end.
-    dynamic_begin_ = ctx.input(1).data == nullptr;
+    dynamic_begin_ = ctx.input(1).data == nullptr && ctx.input(1).num_elements() != 0;
     if (dynamic_begin_ && !options_.offset)
       ctx.constant_ints(1, "begin");  // fails: the output shape would depend on it
     std::vector<int64_t> begin(static_cast<size_t>(count), 0);
@@ -320,9 +324,9 @@ class StridedSlice : public Kernel {
         const int64_t b = d.spec >= 0 ? begin[d.spec] : 0;
         if (d.shrink)
           return fmt::format("shrink index {} is outside dimension {} of size {}", b, i, d.size);
-        return fmt::format("begin {} with size {} runs outside dimension {} of size {}{}", b,
-                           expected_[i], i, d.size,
-                           in ? fmt::format(" of input tensor {} '{}'", in->index, in->name()) : "");
+        return fmt::format(
+            "begin {} with size {} runs outside dimension {} of size {}{}", b, expected_[i], i,
+            d.size, in ? fmt::format(" of input tensor {} '{}'", in->index, in->name()) : "");
       }
       count[i] = r.count;
       step[i] = d.stride * d.in_stride;

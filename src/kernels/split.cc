@@ -26,7 +26,8 @@ class SplitBase : public Kernel {
  protected:
   // Sets every output's shape from the sizes along `axis` (keep_axis false:
   // UNPACK drops the axis) and records the copy layout.
-  void finish(PrepareContext& ctx, int32_t axis, const std::vector<int64_t>& sizes, bool keep_axis) {
+  void finish(PrepareContext& ctx, int32_t axis, const std::vector<int64_t>& sizes,
+              bool keep_axis) {
     const TensorView& in = ctx.input(value_input_);
     const size_t elem = element_size(ctx, in, "input");
     if (ctx.num_outputs() != sizes.size())
@@ -75,7 +76,8 @@ class Split : public SplitBase {
     if (in.dim(axis) % num_splits_ != 0)
       ctx.fail("dimension {} of input tensor {} '{}' (size {}) does not split into {} equal pieces",
                axis, in.index, in.name(), in.dim(axis), num_splits_);
-    finish(ctx, axis, std::vector<int64_t>(static_cast<size_t>(num_splits_), in.dim(axis) / num_splits_),
+    finish(ctx, axis,
+           std::vector<int64_t>(static_cast<size_t>(num_splits_), in.dim(axis) / num_splits_),
            true);
   }
 
@@ -106,7 +108,8 @@ class SplitV : public SplitBase {
       }
     }
     const int64_t total = in.dim(axis);
-    if (stretch >= 0 && known <= total) sizes[static_cast<size_t>(stretch)] = total - known;
+    if (stretch >= 0 && known <= total)
+      sizes[static_cast<size_t>(stretch)] = total - known;
     else if (stretch >= 0 || known != total)
       ctx.fail("size_splits [{}] do not add up to dimension {} of input tensor {} '{}' (size {})",
                fmt::join(sizes, ","), axis, in.index, in.name(), total);

@@ -79,11 +79,12 @@ class BroadcastTo : public Kernel {
       const int64_t t = target[static_cast<size_t>(d)];
       const int32_t have = d < pad ? 1 : in.dim(d - pad);
       if (t < 0 || t > INT32_MAX || (have != t && have != 1))
-        ctx.fail("cannot broadcast input tensor {} '{}' of shape [{}] to [{}]", in.index,
-                 in.name(), fmt::join(in.shape, ","), fmt::join(target, ","));
+        ctx.fail("cannot broadcast input tensor {} '{}' of shape [{}] to [{}]", in.index, in.name(),
+                 fmt::join(in.shape, ","), fmt::join(target, ","));
       shape[static_cast<size_t>(d)] = static_cast<int32_t>(t);
       dims[static_cast<size_t>(d)] = t;
-      if (d >= pad && have != 1) src_stride[static_cast<size_t>(d)] = in_strides[static_cast<size_t>(d - pad)];
+      if (d >= pad && have != 1)
+        src_stride[static_cast<size_t>(d)] = in_strides[static_cast<size_t>(d - pad)];
     }
     plan_ = make_gather_plan(dims, src_stride, 0, elem);
     ctx.set_output_shape(0, std::move(shape));
