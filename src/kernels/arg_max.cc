@@ -4,6 +4,7 @@
 // Ties keep the first index; for float, NaN never wins and a number replaces
 // a NaN, as LiteRT's reference GetComparefunction.
 #include <cmath>
+#include <type_traits>
 #include <vector>
 
 #include "kernels/common.h"

@@ -143,9 +143,9 @@ class Slice : public Kernel {
 // new_axis_mask inserted (size 1) and the ellipsis expanded.
 struct EffectiveDim {
   int64_t size = 1;
-  int64_t in_stride = 0;  // 0 for a new axis
-  int spec = -1;          // index into begin/end/strides; -1 when implied
-  int64_t begin = 0, end = 0, stride = 1;
+  int64_t in_stride = 0;        // 0 for a new axis
+  int spec = -1;                // index into begin/end/strides; -1 when implied
+  int64_t end = 0, stride = 1;  // begin is read per call: it may be dynamic
   bool begin_mask = false, end_mask = false, shrink = false;
 };
 
@@ -172,6 +172,8 @@ Resolved resolve(const EffectiveDim& d, int64_t begin, bool offset) {
   int64_t start = begin < 0 ? begin + n : begin;
   start = clamp(start);
   if (d.begin_mask) start = s > 0 ? 0 : n - 1;
+  // A shrunk axis takes element `start`. (With a negative stride LiteRT's
+  // loop would write nothing and leave the output undefined.)
   if (d.shrink) return {start, start >= 0 && start < n ? 1 : 0};
   int64_t end = d.end + (offset ? start : 0);
   if (end < 0) end += n;
