@@ -39,7 +39,8 @@ void PrepareContext::expect_rank(const TensorView& t, int min_rank, int max_rank
 std::vector<int64_t> PrepareContext::constant_ints(size_t i, std::string_view role) const {
   if (i >= inputs_.size() || !inputs_[i].present()) fail("{} (input {}) is missing", role, i);
   const TensorView& t = inputs_[i];
-  if (t.data == nullptr)
+  // An empty tensor has no values to wait for (and may have no storage).
+  if (t.data == nullptr && t.num_elements() != 0)
     fail("{} tensor {} '{}' is not known at plan time; octet needs it constant", role, t.index,
          t.name());
   const int64_t n = t.num_elements();

@@ -11,6 +11,22 @@ void register_elementwise_unary(Registry& r);
 void register_activations(Registry& r);
 void register_softmax(Registry& r);
 void register_quantize(Registry& r);
+void register_reshape(Registry& r);
+void register_transpose(Registry& r);
+void register_concatenation(Registry& r);
+void register_split(Registry& r);
+void register_pack(Registry& r);
+void register_slice(Registry& r);
+void register_gather(Registry& r);
+void register_tile(Registry& r);
+void register_pad(Registry& r);
+void register_resize(Registry& r);
+void register_reduce(Registry& r);
+void register_arg_max(Registry& r);
+void register_cumsum(Registry& r);
+void register_fill(Registry& r);
+void register_depth_to_space(Registry& r);
+void register_densify(Registry& r);
 
 const Registry& builtin_registry() {
   static const Registry registry = [] {
@@ -21,6 +37,22 @@ const Registry& builtin_registry() {
     register_activations(r);
     register_softmax(r);
     register_quantize(r);
+    register_reshape(r);
+    register_transpose(r);
+    register_concatenation(r);
+    register_split(r);
+    register_pack(r);
+    register_slice(r);
+    register_gather(r);
+    register_tile(r);
+    register_pad(r);
+    register_resize(r);
+    register_reduce(r);
+    register_arg_max(r);
+    register_cumsum(r);
+    register_fill(r);
+    register_depth_to_space(r);
+    register_densify(r);
     return r;
   }();
   return registry;

@@ -1,0 +1,184 @@
+// RESIZE_BILINEAR and RESIZE_NEAREST_NEIGHBOR on NHWC tensors, size
+// [new_height, new_width] from a constant int32 input. Source coordinates
+// are computed in float exactly as LiteRT's reference kernels do
+// (reference/resize_bilinear.h ComputeInterpolationValues and
+// reference/resize_nearest_neighbor.h GetNearestNeighbor), once per output
+// row and column in prepare; eval only blends or copies.
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <vector>
+
+#include "kernels/common.h"
+#include "kernels/movement.h"
+
+namespace octet::kernels {
+namespace {
+
+struct ResizeShape {
+  int32_t batches, in_h, in_w, depth, out_h, out_w;
+};
+
+ResizeShape read_resize_shape(PrepareContext& ctx) {
+  ctx.expect_inputs(2, 2);
+  ctx.expect_outputs(1);
+  const TensorView& in = ctx.input(0);
+  ctx.expect_rank(in, 4, 4, "input");
+  const TensorView& size = ctx.input(1);
+  ctx.expect_dtype(size, DType::Int32, "size");
+  const std::vector<int64_t> hw = ctx.constant_ints(1, "size");
+  if (hw.size() != 2 || hw[0] <= 0 || hw[1] <= 0 || hw[0] > INT32_MAX || hw[1] > INT32_MAX)
+    ctx.fail("size [{}] must be two positive values [height, width]", fmt::join(hw, ","));
+  const ResizeShape s{in.dim(0),
+                      in.dim(1),
+                      in.dim(2),
+                      in.dim(3),
+                      static_cast<int32_t>(hw[0]),
+                      static_cast<int32_t>(hw[1])};
+  ctx.set_output_shape(0, {s.batches, s.out_h, s.out_w, s.depth});
+  return s;
+}
+
+// Source position of output index `value` and its two neighbours, as
+// LiteRT's ComputeInterpolationValues (float arithmetic on purpose).
+struct Interpolation {
+  int32_t lower = 0, upper = 0;
+  float frac = 0.f;  // weight of `upper`
+};
+Interpolation interpolation(int32_t value, float scale, bool half_pixel_centers, int32_t in_size) {
+  const float scaled = half_pixel_centers ? (static_cast<float>(value) + 0.5f) * scale - 0.5f
+                                          : static_cast<float>(value) * scale;
+  Interpolation r;
+  r.lower = std::max(static_cast<int32_t>(std::floor(scaled)), 0);
+  r.upper = std::min(static_cast<int32_t>(std::ceil(scaled)), in_size - 1);
+  r.frac = scaled - static_cast<float>(r.lower);
+  return r;
+}
+
+float resize_scale(int32_t in_size, int32_t out_size, bool align_corners) {
+  if (align_corners && out_size > 1)
+    return static_cast<float>(in_size - 1) / static_cast<float>(out_size - 1);
+  return static_cast<float>(in_size) / static_cast<float>(out_size);
+}
+
+class ResizeBilinear : public Kernel {
+ public:
+  explicit ResizeBilinear(const Op& op) : options_(op.options.get_or_default<opt::Resize>()) {}
+
+  void prepare(PrepareContext& ctx) override {
+    s_ = read_resize_shape(ctx);
+    const TensorView& in = ctx.input(0);
+    expect_not_quantized(ctx, in, "input");
+    ctx.expect_dtype(in, DType::Float32, "input");
+    ctx.expect_dtype(ctx.output(0), DType::Float32, "output");
+    if (options_.align_corners && options_.half_pixel_centers)
+      ctx.fail("align_corners and half_pixel_centers cannot both be true");
+    ys_.clear();
+    xs_.clear();
+    const float hs = resize_scale(s_.in_h, s_.out_h, options_.align_corners);
+    const float ws = resize_scale(s_.in_w, s_.out_w, options_.align_corners);
+    for (int32_t y = 0; y < s_.out_h; ++y)
+      ys_.push_back(interpolation(y, hs, options_.half_pixel_centers, s_.in_h));
+    for (int32_t x = 0; x < s_.out_w; ++x)
+      xs_.push_back(interpolation(x, ws, options_.half_pixel_centers, s_.in_w));
+  }
+
+  void eval(const EvalContext& ctx) override {
+    const float* in = ctx.inputs[0].data_as<const float>();
+    float* out = ctx.outputs[0].data_as<float>();
+    const int64_t c = s_.depth, row = static_cast<int64_t>(s_.in_w) * c;
+    const int64_t image = static_cast<int64_t>(s_.in_h) * row;
+    for (int32_t b = 0; b < s_.batches; ++b) {
+      const float* base = in + b * image;
+      for (const Interpolation& y : ys_) {
+        for (const Interpolation& x : xs_) {
+          // The four corner weights, then a weighted sum per channel in the
+          // order of LiteRT's optimized ResizeBilinearGeneric.
+          const float w00 = (1 - y.frac) * (1 - x.frac), w01 = (1 - y.frac) * x.frac;
+          const float w10 = y.frac * (1 - x.frac), w11 = y.frac * x.frac;
+          const float* p00 = base + y.lower * row + x.lower * c;
+          const float* p01 = base + y.lower * row + x.upper * c;
+          const float* p10 = base + y.upper * row + x.lower * c;
+          const float* p11 = base + y.upper * row + x.upper * c;
+          for (int64_t k = 0; k < c; ++k)
+            out[k] = p00[k] * w00 + p01[k] * w01 + p10[k] * w10 + p11[k] * w11;
+          out += c;
+        }
+      }
+    }
+  }
+
+ private:
+  opt::Resize options_;
+  ResizeShape s_{};
+  std::vector<Interpolation> ys_, xs_;
+};
+
+// LiteRT's GetNearestNeighbor: floor of the scaled position, or round
+// (half away from zero) with align_corners; half_pixel_centers adds 0.5
+// before scaling.
+int32_t nearest(int32_t value, int32_t in_size, int32_t out_size, bool align_corners,
+                bool half_pixel_centers) {
+  const float scale = resize_scale(in_size, out_size, align_corners);
+  const float offset = half_pixel_centers ? 0.5f : 0.0f;
+  const float scaled = (static_cast<float>(value) + offset) * scale;
+  int32_t v = std::min(align_corners ? static_cast<int32_t>(std::round(scaled))
+                                     : static_cast<int32_t>(std::floor(scaled)),
+                       in_size - 1);
+  if (half_pixel_centers) v = std::max(v, 0);
+  return v;
+}
+
+// A pure copy, so any fixed-size dtype works.
+class ResizeNearestNeighbor : public Kernel {
+ public:
+  explicit ResizeNearestNeighbor(const Op& op)
+      : options_(op.options.get_or_default<opt::Resize>()) {}
+
+  void prepare(PrepareContext& ctx) override {
+    s_ = read_resize_shape(ctx);
+    const TensorView& in = ctx.input(0);
+    elem_ = element_size(ctx, in, "input");
+    expect_same_type(ctx, in, "input", ctx.output(0));
+    ys_.clear();
+    xs_.clear();
+    for (int32_t y = 0; y < s_.out_h; ++y)
+      ys_.push_back(
+          nearest(y, s_.in_h, s_.out_h, options_.align_corners, options_.half_pixel_centers));
+    for (int32_t x = 0; x < s_.out_w; ++x)
+      xs_.push_back(
+          nearest(x, s_.in_w, s_.out_w, options_.align_corners, options_.half_pixel_centers));
+  }
+
+  void eval(const EvalContext& ctx) override {
+    const std::byte* in = ctx.inputs[0].data;
+    std::byte* out = ctx.outputs[0].data;
+    const size_t pixel = static_cast<size_t>(s_.depth) * elem_;
+    if (pixel == 0) return;
+    const size_t row = static_cast<size_t>(s_.in_w) * pixel;
+    const size_t image = static_cast<size_t>(s_.in_h) * row;
+    for (int32_t b = 0; b < s_.batches; ++b)
+      for (int32_t y : ys_) {
+        const std::byte* src_row = in + b * image + static_cast<size_t>(y) * row;
+        for (int32_t x : xs_) {
+          std::memcpy(out, src_row + static_cast<size_t>(x) * pixel, pixel);
+          out += pixel;
+        }
+      }
+  }
+
+ private:
+  opt::Resize options_;
+  ResizeShape s_{};
+  size_t elem_ = 0;
+  std::vector<int32_t> ys_, xs_;
+};
+
+}  // namespace
+
+void register_resize(Registry& r) {
+  r.add(BuiltinOp::ResizeBilinear, make_kernel<ResizeBilinear>);
+  r.add(BuiltinOp::ResizeNearestNeighbor, make_kernel<ResizeNearestNeighbor>);
+}
+
+}  // namespace octet::kernels
