@@ -111,7 +111,8 @@ class Conv2D final : public Kernel {
       for (int64_t b = 0; b < blocks; ++b) run_block(b, scratch);
       return;
     }
-#pragma omp parallel num_threads(threads_)
+    // The runtime may have lowered the thread count since prepare.
+#pragma omp parallel num_threads(std::min(threads_, omp_get_max_threads()))
     {
       float* cols = scratch + omp_get_thread_num() * block_pixels_ * patch_;
 #pragma omp for schedule(dynamic)

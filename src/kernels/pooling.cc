@@ -41,7 +41,7 @@ class Pool2D final : public Kernel {
     const FloatRange range = activation_range(options_.activation);
     const int64_t rows = int64_t{batches_} * h_.out;
     const int64_t work = rows * w_.out * channels_ * h_.filter * w_.filter;
-#pragma omp parallel for schedule(static) if (rows > 1 && work >= kMinParallelMacs)
+#pragma omp parallel for schedule(dynamic) if (rows > 1 && work >= kMinParallelMacs)
     for (int64_t row = 0; row < rows; ++row) {
       const int64_t b = row / h_.out;
       const int32_t oy = static_cast<int32_t>(row % h_.out);
