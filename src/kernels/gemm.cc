@@ -75,8 +75,9 @@ void gemm(int64_t m, int64_t n, int64_t k, ConstMatrix a, ConstMatrix b, Mutable
     // every call, which costs more than streaming b once per row as
     // matrix-vector products. Threads split the columns of c.
     const int64_t blocks = parallel ? std::min<int64_t>(omp_get_max_threads(), (n + 63) / 64) : 1;
+    if (blocks <= 1) return product_block(m, n, k, a, b, c.data, c.ld);
     const int64_t block_cols = (n + blocks - 1) / blocks;
-#pragma omp parallel for num_threads(blocks) if (blocks > 1)
+#pragma omp parallel for num_threads(blocks)
     for (int64_t blk = 0; blk < blocks; ++blk) {
       const int64_t j0 = blk * block_cols, cols = std::min(n, j0 + block_cols) - j0;
       if (cols > 0) product_block(m, cols, k, a, column_block(b, j0), c.data + j0, c.ld);

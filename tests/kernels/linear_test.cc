@@ -215,6 +215,8 @@ INSTANTIATE_TEST_SUITE_P(
                       BmmCase{{4, 1, 6, 5}, {1, 3, 6, 7}, true, false},
                       BmmCase{{8, 33, 64}, {8, 33, 64}, false, true},  // attention: Q K^T, threads
                       BmmCase{{8, 33, 33}, {8, 33, 64}, false, false},
+                      BmmCase{{1, 4, 300}, {300, 700}, false, false},  // few rows, split columns
+                      BmmCase{{1, 4, 300}, {700, 300}, false, true},
                       BmmCase{{2, 0, 3}, {3, 4}, false, false}));      // empty batch rows
 
 TEST(BatchMatMul, RejectsBadShapes) {
