@@ -4,7 +4,6 @@
 
 namespace octet::kernels {
 
-// (families are added here as they land)
 void register_elementwise_binary(Registry& r);
 void register_comparison(Registry& r);
 void register_elementwise_unary(Registry& r);
@@ -27,6 +26,12 @@ void register_cumsum(Registry& r);
 void register_fill(Registry& r);
 void register_depth_to_space(Registry& r);
 void register_densify(Registry& r);
+void register_batch_matmul(Registry& r);
+void register_conv_2d(Registry& r);
+void register_depthwise_conv_2d(Registry& r);
+void register_fully_connected(Registry& r);
+void register_pooling(Registry& r);
+void register_transpose_conv(Registry& r);
 
 const Registry& builtin_registry() {
   static const Registry registry = [] {
@@ -53,6 +58,12 @@ const Registry& builtin_registry() {
     register_fill(r);
     register_depth_to_space(r);
     register_densify(r);
+    register_batch_matmul(r);
+    register_conv_2d(r);
+    register_depthwise_conv_2d(r);
+    register_fully_connected(r);
+    register_pooling(r);
+    register_transpose_conv(r);
     return r;
   }();
   return registry;

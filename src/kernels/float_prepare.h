@@ -1,0 +1,58 @@
+// Prepare-time checks shared by the float matrix-product, convolution and
+// pooling kernels: the dtype check (with a clear word for quantized tensors,
+// whose kernels are a later step) and the geometry of a sliding window.
+#pragma once
+
+#include <string_view>
+
+#include "kernels/common.h"
+
+namespace octet::kernels {
+
+inline bool is_quantized_dtype(DType t) {
+  return t == DType::Int8 || t == DType::UInt8 || t == DType::Int16 || t == DType::Int4;
+}
+
+// Fails unless `t` is float32; quantized tensors get "not supported yet".
+inline void expect_float32(const PrepareContext& ctx, const TensorView& t, std::string_view role) {
+  if (is_quantized_dtype(t.dtype))
+    ctx.fail("{} tensor {} '{}' is {}: quantized kernels are not supported yet (float32 only)",
+             role, t.index, t.name(), dtype_name(t.dtype));
+  ctx.expect_dtype(t, DType::Float32, role);
+}
+
+// One spatial axis of a convolution or pooling window, as TFLite's
+// ComputePaddingHeightWidth computes it: output size, then the padding
+// before the first element (the odd extra padding goes after the last).
+struct WindowAxis {
+  int32_t in = 0, filter = 0, stride = 1, dilation = 1;
+  int32_t out = 0;
+  int32_t pad = 0;
+};
+
+inline WindowAxis window_axis(const PrepareContext& ctx, std::string_view axis, Padding padding,
+                              int32_t in, int32_t filter, int32_t stride, int32_t dilation) {
+  if (stride <= 0) ctx.fail("stride_{} is {}, expected > 0", axis, stride);
+  if (dilation <= 0) ctx.fail("dilation_{} factor is {}, expected > 0", axis, dilation);
+  if (filter <= 0) ctx.fail("filter {} is {}, expected > 0", axis, filter);
+  if (padding != Padding::Same && padding != Padding::Valid)
+    ctx.fail("padding {} is not SAME (0) or VALID (1)", static_cast<int>(padding));
+  // conv_output_size works in int32; refuse values a hostile file could use
+  // to overflow it.
+  const int64_t effective = int64_t{filter - 1} * dilation + 1;
+  if (effective > std::numeric_limits<int32_t>::max() / 2 ||
+      int64_t{in} + stride > std::numeric_limits<int32_t>::max() / 2)
+    ctx.fail("{} window is too large (size {}, filter {}, stride {}, dilation {})", axis, in,
+             filter, stride, dilation);
+  WindowAxis w{in, filter, stride, dilation, 0, 0};
+  w.out = conv_output_size(padding, in, filter, stride, dilation);
+  // TFLite's ComputeOutSizeChecked rejects a negative size (a VALID window
+  // larger than the input); zero is a legal, empty output.
+  if (w.out < 0)
+    ctx.fail("{} {} is smaller than the {} window {} (dilation {}) with VALID padding", axis, in,
+             axis, filter, dilation);
+  w.pad = conv_padding(stride, dilation, in, filter, w.out).before;
+  return w;
+}
+
+}  // namespace octet::kernels
