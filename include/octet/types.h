@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
+#include <type_traits>
 
 namespace octet {
 
@@ -189,6 +190,24 @@ enum class BuiltinOp : int32_t {
 };
 inline constexpr int32_t kBuiltinOpCount = 162;
 
-std::string_view builtin_op_name(BuiltinOp op);  // "FULLY_CONNECTED"; "UNKNOWN_<n>" outside the list
+std::string_view builtin_op_name(BuiltinOp op);
+
+// The DType that a C++ element type stands for (float → Float32, ...).
+template <class T>
+constexpr DType dtype_of() {
+  using U = std::remove_cv_t<T>;
+  if constexpr (std::is_same_v<U, float>) return DType::Float32;
+  else if constexpr (std::is_same_v<U, double>) return DType::Float64;
+  else if constexpr (std::is_same_v<U, int8_t>) return DType::Int8;
+  else if constexpr (std::is_same_v<U, uint8_t>) return DType::UInt8;
+  else if constexpr (std::is_same_v<U, int16_t>) return DType::Int16;
+  else if constexpr (std::is_same_v<U, uint16_t>) return DType::UInt16;
+  else if constexpr (std::is_same_v<U, int32_t>) return DType::Int32;
+  else if constexpr (std::is_same_v<U, uint32_t>) return DType::UInt32;
+  else if constexpr (std::is_same_v<U, int64_t>) return DType::Int64;
+  else if constexpr (std::is_same_v<U, uint64_t>) return DType::UInt64;
+  else if constexpr (std::is_same_v<U, bool>) return DType::Bool;
+  else static_assert(sizeof(U) == 0, "no DType for this element type");
+}  // "FULLY_CONNECTED"; "UNKNOWN_<n>" outside the list
 
 }  // namespace octet

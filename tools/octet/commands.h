@@ -1,0 +1,12 @@
+// Each subcommand lives in its own file and registers itself on the app.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace octet::cli {
+
+void add_inspect(CLI::App& app);
+void add_run(CLI::App& app);
+void add_compare(CLI::App& app);
+
+}  // namespace octet::cli
