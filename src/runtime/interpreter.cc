@@ -176,8 +176,10 @@ struct Interpreter::Impl {
       for (int32_t t : op.inputs)
         if (t >= 0) last[t] = std::max(last[t], static_cast<int32_t>(s));
     }
+    // Inputs and outputs keep their bytes across invokes: a caller may set an
+    // input once and invoke many times, and read outputs after invoke.
     for (int32_t t : graph.outputs) last[t] = kEnd;
-    for (int32_t t : graph.inputs) last[t] = std::max(last[t], 0);
+    for (int32_t t : graph.inputs) last[t] = kEnd;
 
     std::vector<int32_t> members;
     std::vector<runtime::Lifetime> lifetimes;
