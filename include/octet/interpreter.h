@@ -19,6 +19,9 @@ struct InterpreterOptions {
   // Run ops whose inputs are all constant once at plan time (float16 weight
   // DEQUANTIZE, shape arithmetic) instead of on every invoke.
   bool fold_constants = true;
+  // Threads that large ops may use (0: one per core). Small ops always run
+  // on the calling thread.
+  int num_threads = 0;
 };
 
 // What an observer sees right after an op ran: its outputs hold this

@@ -1,5 +1,7 @@
 #include "octet/interpreter.h"
 
+#include <omp.h>
+
 #include <cstdlib>
 #include <cstring>
 #include <limits>
@@ -69,6 +71,7 @@ struct Interpreter::Impl {
   std::unique_ptr<AlignedBytes> arena, scratch;
   std::function<void(const OpEvent&)> observer;
   PlanStats stats;
+  int num_threads = 1;
 
   Impl(const Model& m, size_t s) : model(m), graph(m.subgraphs.at(s)), subgraph(s) {}
 
@@ -223,6 +226,7 @@ Interpreter::Interpreter(const Model& model, size_t subgraph, InterpreterOptions
   if (subgraph >= model.subgraphs.size())
     fail("subgraph {} does not exist (the model has {})", subgraph, model.subgraphs.size());
   impl_ = std::make_unique<Impl>(model, subgraph);
+  impl_->num_threads = options.num_threads > 0 ? options.num_threads : omp_get_num_procs();
   impl_->plan(options);
 }
 
@@ -276,6 +280,9 @@ std::span<const std::byte> Interpreter::tensor_data(int32_t t) const {
 
 void Interpreter::invoke() {
   Impl& im = *impl_;
+  // Kernels size their parallel regions by omp_get_max_threads(), which is
+  // this calling thread's own setting.
+  omp_set_num_threads(im.num_threads);
   std::span<std::byte> scratch(im.scratch->data, im.scratch->size);
   for (Step& step : im.steps) {
     step.kernel->eval(kernels::EvalContext{step.inputs, step.outputs, scratch.first(step.scratch_bytes)});

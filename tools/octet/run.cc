@@ -3,6 +3,8 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <map>
+#include <numeric>
 #include <random>
 
 #include <nlohmann/json.hpp>
@@ -21,6 +23,8 @@ struct RunArgs {
   std::optional<uint64_t> seed;
   std::string output_dir;
   int repeat = 0;
+  bool profile = false;
+  int threads = 0;
 };
 
 // Resolves NAME (signature name, tensor name or position) to an input index.
@@ -110,11 +114,40 @@ std::string describe(const NpyArray& a) {
   return fmt::format("min {:.6g} max {:.6g} mean {:.6g}", lo, hi, sum / static_cast<double>(n));
 }
 
+// Time per op type, and the slowest single ops, averaged over the repeats.
+void print_profile(const Graph& g, const std::vector<double>& op_ms, int repeat) {
+  std::map<std::string, std::pair<double, int>> by_type;
+  double total = 0;
+  for (size_t o = 0; o < g.ops.size(); ++o) {
+    if (op_ms[o] == 0) continue;
+    const Op& op = g.ops[o];
+    const std::string name = op.code.is_custom() ? op.code.custom_name : std::string(builtin_op_name(op.code.builtin));
+    by_type[name].first += op_ms[o] / repeat;
+    by_type[name].second += 1;
+    total += op_ms[o] / repeat;
+  }
+  std::vector<std::pair<std::string, std::pair<double, int>>> rows(by_type.begin(), by_type.end());
+  std::sort(rows.begin(), rows.end(), [](auto& a, auto& b) { return a.second.first > b.second.first; });
+  std::printf("profile (ms per invoke, %d invokes)\n", repeat);
+  for (const auto& [name, v] : rows)
+    std::printf("  %-32s %9.3f  %5.1f%%  (%d ops)\n", name.c_str(), v.first, 100 * v.first / total, v.second);
+  std::vector<size_t> order(g.ops.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return op_ms[a] > op_ms[b]; });
+  std::printf("slowest ops\n");
+  for (size_t k = 0; k < std::min<size_t>(5, order.size()) && op_ms[order[k]] > 0; ++k) {
+    const size_t o = order[k];
+    const int32_t out = g.ops[o].outputs.empty() ? -1 : g.ops[o].outputs[0];
+    std::printf("  op %-5zu %-24s %9.3f  -> %s\n", o, std::string(builtin_op_name(g.ops[o].code.builtin)).c_str(),
+                op_ms[o] / repeat, out >= 0 ? fmt::format("[{}]", fmt::join(g.tensors[out].shape, ",")).c_str() : "");
+  }
+}
+
 void run(const RunArgs& args) {
   using clock = std::chrono::steady_clock;
   const Model model = load_model(args.file);
   const auto t0 = clock::now();
-  Interpreter interp(model);
+  Interpreter interp(model, 0, InterpreterOptions{.num_threads = args.threads});
   const double plan_ms = std::chrono::duration<double, std::milli>(clock::now() - t0).count();
 
   const std::filesystem::path out_dir = args.output_dir;
@@ -147,8 +180,19 @@ void run(const RunArgs& args) {
   const auto t1 = clock::now();
   interp.invoke();
   const double first_ms = std::chrono::duration<double, std::milli>(clock::now() - t1).count();
+  // Per-op time: the observer fires after each op, so the time since the
+  // previous call (or the invoke's start) is that op's.
+  std::vector<double> op_ms(interp.graph().ops.size(), 0.0);
+  auto last = clock::now();
+  if (args.profile)
+    interp.set_observer([&](const OpEvent& e) {
+      const auto now = clock::now();
+      op_ms[e.op_index] += std::chrono::duration<double, std::milli>(now - last).count();
+      last = now;
+    });
   std::vector<double> runs;
   for (int r = 0; r < args.repeat; ++r) {
+    last = clock::now();
     const auto s = clock::now();
     interp.invoke();
     runs.push_back(std::chrono::duration<double, std::milli>(clock::now() - s).count());
@@ -174,6 +218,7 @@ void run(const RunArgs& args) {
   }
   const std::string json = outputs.dump(2);
   write_file_atomically(out_dir / "outputs.json", std::as_bytes(std::span(json)));
+  if (args.profile && args.repeat > 0) print_profile(interp.graph(), op_ms, args.repeat);
   const auto& stats = interp.plan_stats();
   std::printf("plan_ms %.2f (ops: %zu at run time, %zu folded; arena %.1f MiB for %.1f MiB of tensors)\n",
               plan_ms, stats.runtime_ops, stats.folded_ops, stats.arena_bytes / 1048576.0,
@@ -196,6 +241,8 @@ void add_run(CLI::App& app) {
   auto* seed_opt = cmd->add_option("--random-inputs", seed, "fill inputs not given with deterministic random values from SEED");
   cmd->add_option("--output-dir", args.output_dir, "where output_<i>.npy, outputs.json and inputs/ go")->required();
   cmd->add_option("--repeat", args.repeat, "invoke N more times and print latency")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--threads", args.threads, "threads for large ops (default: one per core)")->check(CLI::NonNegativeNumber);
+  cmd->add_flag("--profile", args.profile, "with --repeat: time per op type and the slowest ops");
   cmd->callback([seed_opt] {
     if (*seed_opt) args.seed = seed;
     run(args);
