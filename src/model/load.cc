@@ -144,6 +144,13 @@ Tensor read_tensor(const fb::Tensor& t, std::string_view where) {
 
 Model load_model_from_bytes(std::span<const std::byte> bytes, std::string_view origin,
                             std::shared_ptr<const void> owner) {
+  // The model's buffers point into the bytes; without an owner to keep them
+  // alive they would dangle once the caller frees them, so keep a copy.
+  if (!owner) {
+    auto copy = std::make_shared<std::vector<std::byte>>(bytes.begin(), bytes.end());
+    bytes = std::span<const std::byte>(copy->data(), copy->size());
+    owner = std::move(copy);
+  }
   const auto* data = reinterpret_cast<const uint8_t*>(bytes.data());
   if (bytes.size() < 8)
     fail("{}: {} bytes is too short for a .tflite flatbuffer", origin, bytes.size());

@@ -165,12 +165,15 @@ Bytes sample_file() {
   return serialize_model(fc_model());
 }
 
+// Flatbuffers are little-endian.
 uint32_t read_u32(const Bytes& b, size_t at) {
-  uint32_t v;
-  std::memcpy(&v, b.data() + at, 4);
+  uint32_t v = 0;
+  for (size_t i = 0; i < 4; ++i) v |= static_cast<uint32_t>(b.at(at + i)) << (8 * i);
   return v;
 }
-void write_u32(Bytes& b, size_t at, uint32_t v) { std::memcpy(b.data() + at, &v, 4); }
+void write_u32(Bytes& b, size_t at, uint32_t v) {
+  for (size_t i = 0; i < 4; ++i) b.at(at + i) = static_cast<std::byte>(v >> (8 * i));
+}
 size_t position_of(const Bytes& b, const void* p) {
   return static_cast<size_t>(static_cast<const std::byte*>(p) - b.data());
 }
@@ -185,6 +188,17 @@ TEST(Malformed, StartingModelsAreValidAndRawWriterIsFaithful) {
     EXPECT_TRUE(load_model_from_bytes(serialize_model(m), "written") == m);
   }
   EXPECT_NO_THROW(load_model_from_bytes(sample_file(), "sample"));
+}
+
+// A model read from memory without an owner does not point into that memory
+// (it used to: the caller freeing its bytes left the constants dangling).
+TEST(Malformed, ModelOutlivesTheBytesItWasReadFrom) {
+  const Model original = fc_model();
+  Bytes bytes = serialize_model(original);
+  const Model m = load_model_from_bytes(bytes, "bytes");
+  std::fill(bytes.begin(), bytes.end(), std::byte{0});
+  bytes = Bytes();
+  EXPECT_TRUE(m == original);
 }
 
 // The sparse checks pass on a real sparse model (and so run on real data).
@@ -291,11 +305,10 @@ TEST(Malformed, RootTableVtableOffsetFlipped) {
 TEST(Malformed, VtableSizeCorrupted) {
   Bytes b = sample_file();
   const uint32_t root = read_u32(b, 0);
-  int32_t soffset;
-  std::memcpy(&soffset, b.data() + root, 4);
+  const auto soffset = static_cast<int32_t>(read_u32(b, root));
   const size_t vtable = static_cast<size_t>(static_cast<int64_t>(root) - soffset);
-  const uint16_t huge = 0xfffe;
-  std::memcpy(b.data() + vtable, &huge, 2);
+  b.at(vtable) = std::byte{0xfe};  // vtable size 0xfffe: odd and past the end
+  b.at(vtable + 1) = std::byte{0xff};
   expect_rejected(b, {"malformed"});
 }
 
