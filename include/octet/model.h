@@ -159,7 +159,7 @@ struct Model {
 Model load_model(const std::filesystem::path& path);
 // Same, from bytes already in memory; `origin` names them in errors. The
 // model's buffers point into the bytes while `owner` keeps them alive; with
-// no owner the bytes are copied first, so the caller may free them.
+// no owner (or bytes not 16-byte aligned) they are copied first.
 Model load_model_from_bytes(std::span<const std::byte> bytes, std::string_view origin,
                             std::shared_ptr<const void> owner = nullptr);
 

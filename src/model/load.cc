@@ -1,6 +1,8 @@
 // .tflite bytes → graph IR. Structure is checked by the flatbuffers
 // verifier first; what the verifier cannot know (indices, sizes, arity) is
 // checked by validate_model afterwards.
+#include <cstring>
+
 #include <flatbuffers/flatbuffers.h>
 
 #include "model/mapped_file.h"
@@ -13,9 +15,16 @@ namespace octet {
 
 namespace {
 
+// Copies a vector of scalars bytewise: the verifier checks only that a
+// vector's length is 4-byte aligned, so a crafted file can leave the values
+// of an int64 vector misaligned, and reading them one by one would be
+// undefined behaviour. (Flatbuffers are little-endian, as is the host.)
+static_assert(FLATBUFFERS_LITTLEENDIAN, "octet reads flatbuffer vectors by memcpy");
 template <class T>
 std::vector<T> vec(const flatbuffers::Vector<T>* v) {
-  return v ? std::vector<T>(v->begin(), v->end()) : std::vector<T>{};
+  std::vector<T> out(v ? v->size() : 0);
+  if (!out.empty()) std::memcpy(out.data(), v->Data(), out.size() * sizeof(T));
+  return out;
 }
 
 std::string str(const flatbuffers::String* s) { return s ? s->str() : std::string{}; }
@@ -144,18 +153,20 @@ Tensor read_tensor(const fb::Tensor& t, std::string_view where) {
 
 Model load_model_from_bytes(std::span<const std::byte> bytes, std::string_view origin,
                             std::shared_ptr<const void> owner) {
+  if (bytes.size() < 8)
+    fail("{}: {} bytes is too short for a .tflite flatbuffer", origin, bytes.size());
+  if (bytes.size() >= FLATBUFFERS_MAX_BUFFER_SIZE)
+    fail("{}: {} bytes is larger than a flatbuffer can be", origin, bytes.size());
   // The model's buffers point into the bytes; without an owner to keep them
-  // alive they would dangle once the caller frees them, so keep a copy.
-  if (!owner) {
+  // alive they would dangle once the caller frees them, so keep a copy. A
+  // copy also realigns bytes that start at an odd address: the verifier
+  // checks alignment relative to the start.
+  if (!owner || reinterpret_cast<uintptr_t>(bytes.data()) % alignof(std::max_align_t) != 0) {
     auto copy = std::make_shared<std::vector<std::byte>>(bytes.begin(), bytes.end());
     bytes = std::span<const std::byte>(copy->data(), copy->size());
     owner = std::move(copy);
   }
   const auto* data = reinterpret_cast<const uint8_t*>(bytes.data());
-  if (bytes.size() < 8)
-    fail("{}: {} bytes is too short for a .tflite flatbuffer", origin, bytes.size());
-  if (bytes.size() >= FLATBUFFERS_MAX_BUFFER_SIZE)
-    fail("{}: {} bytes is larger than a flatbuffer can be", origin, bytes.size());
   if (!flatbuffers::BufferHasIdentifier(data, fb::ModelIdentifier()))
     fail("{}: missing the TFLite file identifier 'TFL3' at bytes 4..7 (not a .tflite file?)", origin);
   flatbuffers::Verifier::Options vopts;

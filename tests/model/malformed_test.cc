@@ -11,6 +11,7 @@
 #include <fstream>
 #include <initializer_list>
 #include <limits>
+#include <memory>
 #include <random>
 #include <string>
 #include <string_view>
@@ -199,6 +200,47 @@ TEST(Malformed, ModelOutlivesTheBytesItWasReadFrom) {
   std::fill(bytes.begin(), bytes.end(), std::byte{0});
   bytes = Bytes();
   EXPECT_TRUE(m == original);
+}
+
+// Bytes at an odd address (with an owner, so no copy is implied) load too:
+// the verifier's alignment checks are relative to the start of the bytes.
+TEST(Malformed, BytesAtAnOddAddressLoad) {
+  const Model original = fc_model();
+  const Bytes bytes = serialize_model(original);
+  auto storage = std::make_shared<Bytes>(bytes.size() + 1);
+  std::memcpy(storage->data() + 1, bytes.data(), bytes.size());
+  const Model m = load_model_from_bytes(std::span(*storage).subspan(1), "odd address", storage);
+  EXPECT_TRUE(m == original);
+}
+
+// Found by the fuzzer: the verifier checks that a vector's length is 4-byte
+// aligned, not that int64 values are 8-byte aligned. Here a tensor's
+// zero_point vector starts 4 bytes into a uint32 vector; it must be read
+// without a misaligned load (UBSan aborts on one in the sanitizer build).
+TEST(Malformed, MisalignedInt64VectorIsReadSafely) {
+  bool misaligned = false;
+  for (int pad = 0; pad < 2; ++pad) {
+    flatbuffers::FlatBufferBuilder fbb;
+    auto words = fbb.CreateVector(std::vector<uint32_t>{1, 7, 0});  // length 1, value 7 as int64
+    if (pad) fbb.Pad(4);  // moves `words` by 4 bytes in the finished buffer
+    const flatbuffers::Offset<flatbuffers::Vector<int64_t>> zero_point(words.o - 4);
+    auto quant = fb::CreateQuantizationParameters(fbb, 0, 0, fbb.CreateVector(std::vector<float>{0.5f}),
+                                                  zero_point);
+    auto tensor = fb::CreateTensor(fbb, fbb.CreateVector(std::vector<int32_t>{2}), fb::TensorType::INT8,
+                                   0, fbb.CreateString("t"), quant);
+    auto io = fbb.CreateVector(std::vector<int32_t>{0});
+    auto sg = fb::CreateSubGraph(fbb, fbb.CreateVector(std::vector{tensor}), io, io);
+    auto buffers = fbb.CreateVector(std::vector<flatbuffers::Offset<fb::Buffer>>{fb::CreateBuffer(fbb)});
+    fb::FinishModelBuffer(fbb, fb::CreateModel(fbb, 3, 0, fbb.CreateVector(std::vector{sg}), 0, buffers));
+    const Bytes b(reinterpret_cast<const std::byte*>(fbb.GetBufferPointer()),
+                  reinterpret_cast<const std::byte*>(fbb.GetBufferPointer()) + fbb.GetSize());
+    const auto* v = fb::GetModel(b.data())->subgraphs()->Get(0)->tensors()->Get(0)->quantization()->zero_point();
+    if ((position_of(b, v) + 4) % 8 == 0) continue;  // aligned with this padding
+    misaligned = true;
+    const Model m = load_model_from_bytes(b, "misaligned");
+    EXPECT_EQ(m.main().tensors[0].quant.zero_point, std::vector<int64_t>{7});
+  }
+  EXPECT_TRUE(misaligned);
 }
 
 // The sparse checks pass on a real sparse model (and so run on real data).
