@@ -157,7 +157,9 @@ struct Model {
 // structure, then indices, buffer sizes, op arities, quantization arrays and
 // the graph's order. Throws octet::Error with one line naming what and where.
 Model load_model(const std::filesystem::path& path);
-// Same, from bytes already in memory; `origin` names them in errors.
+// Same, from bytes already in memory; `origin` names them in errors. The
+// model's buffers point into the bytes while `owner` keeps them alive; with
+// no owner (or bytes not 16-byte aligned) they are copied first.
 Model load_model_from_bytes(std::span<const std::byte> bytes, std::string_view origin,
                             std::shared_ptr<const void> owner = nullptr);
 

@@ -6,6 +6,7 @@
 #include <functional>
 #include <limits>
 
+#include "model/printable.h"
 #include "octet/model.h"
 
 namespace octet {
@@ -62,51 +63,131 @@ std::string range_text(int lo, int hi) {
 
 std::string op_where(std::string_view origin, size_t s, size_t o, const Op& op) {
   return fmt::format("{}: subgraph {}, op {} ({})", origin, s, o,
-                     op.code.is_custom() ? "custom " + op.code.custom_name
+                     op.code.is_custom() ? "custom " + printable(op.code.custom_name)
                                          : std::string(builtin_op_name(op.code.builtin)));
 }
 
+constexpr uint64_t kMaxElements = uint64_t{1} << 40;
+
+// How many values a sparse constant stores, following TFLite's sparse format
+// (tensorflow/lite/core/tools/verifier.cc, VerifyAndCountSparseElements): the
+// first `rank` traversal entries permute the tensor's dimensions, the rest
+// permute its block dimensions; a dense level multiplies the count by its
+// size, a CSR level replaces it by its number of indices.
+uint64_t sparse_values(const Tensor& t, std::string_view where) {
+  const Sparsity& sp = *t.sparsity;
+  const std::string name = printable(t.name);
+  const size_t rank = t.shape.size(), levels = sp.traversal_order.size();
+  if (levels != sp.dim_metadata.size())
+    fail("{} '{}': sparsity has {} traversal dimensions but {} dimension metadata entries", where,
+         name, levels, sp.dim_metadata.size());
+  if (levels != rank + sp.block_map.size())
+    fail("{} '{}': sparsity traverses {} dimensions, shape rank {} + {} block dimensions expected",
+         where, name, levels, rank, sp.block_map.size());
+  for (size_t part = 0; part < 2; ++part) {
+    const size_t lo = part == 0 ? 0 : rank, hi = part == 0 ? rank : levels;
+    std::vector<int32_t> order(sp.traversal_order.begin() + lo, sp.traversal_order.begin() + hi);
+    std::sort(order.begin(), order.end());
+    for (size_t i = 0; i < order.size(); ++i)
+      if (order[i] != static_cast<int32_t>(lo + i))
+        fail("{} '{}': sparsity traversal order [{}] does not list dimensions {} to {} once each",
+             where, name, fmt::join(sp.traversal_order, ","), lo, hi - 1);
+  }
+  // Sizes of the traversed dimensions: a blocked dimension holds shape/block
+  // blocks, and each block dimension the block's size.
+  std::vector<uint64_t> sizes(levels);
+  for (size_t i = 0; i < rank; ++i) sizes[i] = static_cast<uint64_t>(t.shape[i]);
+  for (size_t b = 0; b < sp.block_map.size(); ++b) {
+    const int32_t dim = sp.block_map[b];
+    const int32_t block = sp.dim_metadata[rank + b].dense_size;
+    if (dim < 0 || static_cast<size_t>(dim) >= rank)
+      fail("{} '{}': sparsity block_map entry {} is {}, outside the shape's rank {}", where, name, b,
+           dim, rank);
+    if (block <= 0)
+      fail("{} '{}': sparsity block dimension {} has size {}, expected a positive size", where, name,
+           b, block);
+    sizes[static_cast<size_t>(sp.traversal_order[rank + b])] = static_cast<uint64_t>(block);
+    sizes[static_cast<size_t>(dim)] = static_cast<uint64_t>(t.shape[dim] / block);
+  }
+  uint64_t values = 1;
+  for (size_t level = 0; level < levels; ++level) {
+    const DimensionMetadata& d = sp.dim_metadata[level];
+    const uint64_t size = sizes[static_cast<size_t>(sp.traversal_order[level])];
+    if (d.format == DimensionMetadata::Format::Dense) {
+      if (d.dense_size < 0 || static_cast<uint64_t>(d.dense_size) != size)
+        fail("{} '{}': sparsity level {} is dense with size {}, but its dimension has {}", where, name,
+             level, d.dense_size, size);
+      values *= size;
+      if (values > kMaxElements)
+        fail("{} '{}': sparsity describes more than 2^40 values", where, name);
+    } else if (d.format == DimensionMetadata::Format::SparseCsr) {
+      const auto& seg = d.array_segments;
+      const auto& idx = d.array_indices;
+      if (seg.size() != values + 1)
+        fail("{} '{}': sparsity level {} has {} segments, expected {} (one more than the {} rows above "
+             "it)",
+             where, name, level, seg.size(), values + 1, values);
+      for (size_t i = 0; i + 1 < seg.size(); ++i)
+        if (seg[i] < 0 || seg[i] > seg[i + 1])
+          fail("{} '{}': sparsity level {} segments are not non-decreasing from 0 (entry {} is {}, "
+               "next {})",
+               where, name, level, i, seg[i], seg[i + 1]);
+      if (static_cast<uint64_t>(seg.back()) != idx.size())
+        fail("{} '{}': sparsity level {} segments end at {}, but it has {} indices", where, name, level,
+             seg.back(), idx.size());
+      for (size_t i = 0; i < idx.size(); ++i)
+        if (idx[i] < 0 || static_cast<uint64_t>(idx[i]) >= size)
+          fail("{} '{}': sparsity level {} index {} is {}, out of range for a dimension of {}", where,
+               name, level, i, idx[i], size);
+      values = idx.size();
+    } else {
+      fail("{} '{}': sparsity level {} has unknown format {}", where, name, level,
+           static_cast<int>(d.format));
+    }
+  }
+  return values;
+}
+
 void validate_tensor(const Model& model, const Tensor& t, const std::string& where) {
+  const std::string name = printable(t.name);
   if (t.buffer < 0 || static_cast<size_t>(t.buffer) >= model.buffers.size())
-    fail("{} '{}': buffer index {} is out of range (the model has {} buffers)", where, t.name,
+    fail("{} '{}': buffer index {} is out of range (the model has {} buffers)", where, name,
          t.buffer, model.buffers.size());
-  if (t.shape.size() > 16) fail("{} '{}': rank {} is larger than 16", where, t.name, t.shape.size());
+  if (t.shape.size() > 16) fail("{} '{}': rank {} is larger than 16", where, name, t.shape.size());
   uint64_t elements = 1;
   for (int32_t d : t.shape) {
-    if (d < 0) fail("{} '{}': shape [{}] has a negative dimension", where, t.name, fmt::join(t.shape, ","));
+    if (d < 0) fail("{} '{}': shape [{}] has a negative dimension", where, name, fmt::join(t.shape, ","));
+    // Checked before multiplying: a product of int32 dimensions can wrap uint64.
+    if (d > 0 && elements > kMaxElements / static_cast<uint64_t>(d))
+      fail("{} '{}': shape [{}] has more than 2^40 elements", where, name, fmt::join(t.shape, ","));
     elements *= static_cast<uint64_t>(d);
-    if (elements > (uint64_t{1} << 40))
-      fail("{} '{}': shape [{}] has more than 2^40 elements", where, t.name, fmt::join(t.shape, ","));
   }
   const size_t bytes = model.buffers[static_cast<size_t>(t.buffer)].size();
   const size_t elem = dtype_size(t.dtype);
   if (bytes > 0 && !t.sparsity && elem > 0 && bytes != elements * elem)
-    fail("{} '{}': buffer {} is {} bytes, shape [{}] {} needs {}", where, t.name, t.buffer, bytes,
+    fail("{} '{}': buffer {} is {} bytes, shape [{}] {} needs {}", where, name, t.buffer, bytes,
          fmt::join(t.shape, ","), dtype_name(t.dtype), elements * elem);
   if (bytes > 0 && t.sparsity) {
-    const Sparsity& sp = *t.sparsity;
-    if (sp.traversal_order.size() != sp.dim_metadata.size())
-      fail("{} '{}': sparsity has {} traversal dimensions but {} dimension metadata entries", where,
-           t.name, sp.traversal_order.size(), sp.dim_metadata.size());
-    if (sp.traversal_order.size() != t.shape.size() + sp.block_map.size())
-      fail("{} '{}': sparsity traverses {} dimensions, shape rank {} + {} block dimensions expected",
-           where, t.name, sp.traversal_order.size(), t.shape.size(), sp.block_map.size());
+    const uint64_t values = sparse_values(t, where);
+    if (elem > 0 && bytes != values * elem)
+      fail("{} '{}': sparse buffer {} is {} bytes, its sparsity metadata stores {} {} values ({} bytes)",
+           where, name, t.buffer, bytes, values, dtype_name(t.dtype), values * elem);
   }
   const QuantParams& q = t.quant;
   if (!q.scale.empty() || !q.zero_point.empty()) {
     if (q.scale.size() != q.zero_point.size())
-      fail("{} '{}': quantization has {} scales but {} zero points", where, t.name, q.scale.size(),
+      fail("{} '{}': quantization has {} scales but {} zero points", where, name, q.scale.size(),
            q.zero_point.size());
     for (float s : q.scale)
       if (!std::isfinite(s) || s < 0.f)
-        fail("{} '{}': quantization scale {} is not a finite non-negative number", where, t.name, s);
+        fail("{} '{}': quantization scale {} is not a finite non-negative number", where, name, s);
     if (q.scale.size() > 1) {
       if (q.quantized_dimension < 0 || static_cast<size_t>(q.quantized_dimension) >= t.shape.size())
-        fail("{} '{}': quantized_dimension {} is out of range for rank {}", where, t.name,
+        fail("{} '{}': quantized_dimension {} is out of range for rank {}", where, name,
              q.quantized_dimension, t.shape.size());
       const int32_t channels = t.shape[static_cast<size_t>(q.quantized_dimension)];
       if (q.scale.size() != static_cast<size_t>(channels))
-        fail("{} '{}': {} per-channel scales, but dimension {} has {} channels", where, t.name,
+        fail("{} '{}': {} per-channel scales, but dimension {} has {} channels", where, name,
              q.scale.size(), q.quantized_dimension, channels);
     }
   }
@@ -121,7 +202,7 @@ std::vector<int32_t> topological_order(const Graph& g, std::string_view origin) 
     for (int32_t t : g.ops[o].outputs) {
       if (t < 0 || static_cast<size_t>(t) >= n_tensors) continue;  // validated elsewhere
       if (producer[t] >= 0)
-        fail("{}: tensor {} '{}' is written by op {} and by op {}", origin, t, g.tensors[t].name,
+        fail("{}: tensor {} '{}' is written by op {} and by op {}", origin, t, printable(g.tensors[t].name),
              producer[t], o);
       producer[t] = static_cast<int32_t>(o);
     }
@@ -135,7 +216,7 @@ std::vector<int32_t> topological_order(const Graph& g, std::string_view origin) 
       if (t < 0 || static_cast<size_t>(t) >= n_tensors || producer[t] < 0) continue;
       if (producer[t] == static_cast<int32_t>(o))
         fail("{}: op {} ({}) reads its own output tensor {} '{}' (a cycle)", origin, o,
-             builtin_op_name(g.ops[o].code.builtin), t, g.tensors[t].name);
+             builtin_op_name(g.ops[o].code.builtin), t, printable(g.tensors[t].name));
       ++pending[o];
       consumers[producer[t]].push_back(static_cast<int32_t>(o));
     }
@@ -201,7 +282,7 @@ void validate_model(const Model& model, std::string_view origin) {
           fail("{}: output {} refers to tensor {}, but the subgraph has {} tensors", where, i, t, n);
         if (!model.data_of(g.tensors[t]).empty())
           fail("{}: output {} is tensor {} '{}', which is a constant (has buffer {} data)", where, i,
-               t, g.tensors[t].name, g.tensors[t].buffer);
+               t, printable(g.tensors[t].name), g.tensors[t].buffer);
       }
       for (size_t i = 0; i < op.intermediates.size(); ++i)
         if (op.intermediates[i] < 0 || op.intermediates[i] >= static_cast<int64_t>(n))
@@ -231,30 +312,30 @@ void validate_model(const Model& model, std::string_view origin) {
         if (t >= 0 && !available[t])
           fail("{}: input {} is tensor {} '{}', which no op writes and which is neither a constant "
                "nor a subgraph input",
-               op_where(origin, s, o, op), i, t, g.tensors[t].name);
+               op_where(origin, s, o, op), i, t, printable(g.tensors[t].name));
       }
       for (int32_t t : op.outputs) available[t] = true;
     }
     for (int32_t t : g.outputs)
       if (!available[t])
-        fail("{}: output tensor {} '{}' is never written", graph_where, t, g.tensors[t].name);
+        fail("{}: output tensor {} '{}' is never written", graph_where, t, printable(g.tensors[t].name));
   }
   for (size_t i = 0; i < model.metadata.size(); ++i) {
     const auto& m = model.metadata[i];
     if (m.buffer < 0 || static_cast<size_t>(m.buffer) >= model.buffers.size())
       fail("{}: metadata {} '{}' refers to buffer {}, but the model has {} buffers", origin, i,
-           m.name, m.buffer, model.buffers.size());
+           printable(m.name), m.buffer, model.buffers.size());
   }
   for (const Signature& sig : model.signatures) {
     if (sig.subgraph < 0 || static_cast<size_t>(sig.subgraph) >= model.subgraphs.size())
-      fail("{}: signature '{}' refers to subgraph {}, but the model has {}", origin, sig.key,
+      fail("{}: signature '{}' refers to subgraph {}, but the model has {}", origin, printable(sig.key),
            sig.subgraph, model.subgraphs.size());
     const size_t n = model.subgraphs[sig.subgraph].tensors.size();
     for (const auto* list : {&sig.inputs, &sig.outputs})
       for (const SignatureTensor& st : *list)
         if (st.tensor < 0 || static_cast<size_t>(st.tensor) >= n)
           fail("{}: signature '{}' maps '{}' to tensor {}, but subgraph {} has {} tensors", origin,
-               sig.key, st.name, st.tensor, sig.subgraph, n);
+               printable(sig.key), printable(st.name), st.tensor, sig.subgraph, n);
   }
 }
 

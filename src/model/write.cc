@@ -37,7 +37,9 @@ Offset<void> index_vector(FlatBufferBuilder& fbb, const std::vector<int32_t>& v,
 Offset<fb::Tensor> write_tensor(FlatBufferBuilder& fbb, const Tensor& t) {
   Offset<fb::QuantizationParameters> quant = 0;
   const QuantParams& q = t.quant;
-  if (!q.scale.empty() || !q.zero_point.empty() || !q.min.empty() || !q.max.empty()) {
+  // quantized_dimension alone is written too, so what was read comes back.
+  if (!q.scale.empty() || !q.zero_point.empty() || !q.min.empty() || !q.max.empty() ||
+      q.quantized_dimension != 0) {
     quant = fb::CreateQuantizationParameters(
         fbb, q.min.empty() ? 0 : fbb.CreateVector(q.min), q.max.empty() ? 0 : fbb.CreateVector(q.max),
         q.scale.empty() ? 0 : fbb.CreateVector(q.scale),

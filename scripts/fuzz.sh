@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Builds the .tflite loader's libFuzzer target (clang, ASan + UBSan) and runs
+# it for SECONDS (default 300). The corpus starts from small builder-made
+# models and the MediaPipe models that fit in MAX_LEN; what libFuzzer finds
+# new is kept in build-fuzz/fuzz-corpus/loader for the next run. Exits non-zero
+# when libFuzzer finds a crash, a leak, a timeout or a round-trip bug; the
+# input that caused it is left in build-fuzz/fuzz-artifacts/.
+#
+# Usage: scripts/fuzz.sh [SECONDS]
+#   OCTET_FUZZ_BUILD  build folder (default <repo>/build-fuzz)
+#   OCTET_FUZZ_JOBS   make -j (default 2)
+set -euo pipefail
+
+seconds=${1:-300}
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${OCTET_FUZZ_BUILD:-$root/build-fuzz}
+jobs=${OCTET_FUZZ_JOBS:-2}
+# Large enough for the smaller MediaPipe files; the builder seeds (about 1 KB)
+# keep most executions fast.
+max_len=300000
+
+CC=clang CXX=clang++ cmake -S "$root" -B "$build" -DOCTET_FUZZ=ON -DOCTET_BUILD_TESTS=OFF \
+  -DOCTET_BUILD_BENCH=OFF >/dev/null
+cmake --build "$build" -j "$jobs" --target loader_fuzz make_fuzz_seeds
+
+seeds=$build/fuzz-seeds/loader
+corpus=$build/fuzz-corpus/loader
+artifacts=$build/fuzz-artifacts
+rm -rf "$seeds"
+mkdir -p "$seeds" "$corpus" "$artifacts"
+"$build/fuzz/make_fuzz_seeds" "$seeds"
+shopt -s nullglob
+for model in "$root"/.cache/models/*.tflite; do
+  if [ "$(stat -c %s "$model")" -le "$max_len" ]; then cp "$model" "$seeds/"; fi
+done
+echo "fuzz.sh: $(ls "$seeds" | wc -l) seeds, $(ls "$corpus" | wc -l) inputs kept from earlier runs"
+
+# New inputs go to the first folder; the seeds folder is only read.
+"$build/fuzz/loader_fuzz" "$corpus" "$seeds" \
+  -max_total_time="$seconds" -max_len="$max_len" -timeout=25 -rss_limit_mb=2048 \
+  -artifact_prefix="$artifacts/" -print_final_stats=1
