@@ -6,7 +6,9 @@
 //  - RELU family as the reference clamps (`x < lo ? lo : x`), so NaN passes;
 //  - LEAKY_RELU `x > 0 ? x : x * alpha` (alpha may exceed 1, so not a max);
 //  - PRELU `x >= 0 ? x : x * alpha`, alpha broadcast against the input;
-//  - HARD_SWISH `x * min(6, max(0, x + 3)) / 6` in that order;
+//  - HARD_SWISH `min(1, max(0, x * (1/6) + 0.5)) * x` in that order: XNNPACK's
+//    formula (LiteRT delegates it there), bit-exact with LiteRT on
+//    selfie_segmentation, unlike TFLite's reference x * relu6(x + 3) / 6;
 //  - GELU exact as 0.5 * x * erfc(-x / sqrt(2)) (TFLite's rewrite of the erf
 //    form that avoids cancellation for large negative x), approximate as
 //    0.5 * x * (1 + tanh(sqrt(2/pi) * (x + 0.044715 x^3))).
@@ -103,7 +105,7 @@ class ActivationKernel final : public Kernel {
       }
       case ActKind::HardSwish:
         map_elements(in, out, n,
-                     [](float x) { return x * std::min(6.f, std::max(0.f, x + 3.f)) / 6.f; });
+                     [](float x) { return std::min(1.f, std::max(0.f, x * (1.f / 6.f) + 0.5f)) * x; });
         break;
       case ActKind::Gelu:
         if (approximate_)

@@ -3,6 +3,8 @@
 // the operand's last two dimensions are stored transposed. The output's
 // batch dimensions are the numpy broadcast of both operands' batch
 // dimensions, the shorter shape padded with ones on the left.
+#include <omp.h>
+
 #include <algorithm>
 
 #include "kernels/float_prepare.h"
@@ -63,6 +65,9 @@ class BatchMatMul final : public Kernel {
     // One shared rhs (x @ W in a Transformer): the batches of a row-major
     // lhs stack into one taller product.
     stack_batches_ = rhs_stride == int64_t{depth_} * cols_ && !options_.adj_x;
+    // The rhs is packed per product (gemm.h), into one slot per thread.
+    threads_ = std::max(1, omp_get_max_threads());
+    ctx.request_scratch(static_cast<size_t>(threads_ * packed_size(depth_, cols_)) * sizeof(float));
   }
 
   void eval(const EvalContext& ctx) override {
@@ -72,18 +77,25 @@ class BatchMatMul final : public Kernel {
     const int64_t lhs_ld = options_.adj_x ? rows_ : depth_;
     const int64_t rhs_ld = options_.adj_y ? depth_ : cols_;
     const int64_t batches = static_cast<int64_t>(lhs_offsets_.size());
+    float* scratch = reinterpret_cast<float*>(ctx.scratch.data());
+    const int64_t slot = packed_size(depth_, cols_);
     if (stack_batches_) {
-      gemm(batches * rows_, cols_, depth_, {lhs, lhs_ld, false}, {rhs, rhs_ld, options_.adj_y},
-           {out, cols_});
+      pack_rhs(depth_, cols_, {rhs, rhs_ld, options_.adj_y}, nullptr, scratch);
+      gemm_packed(batches * rows_, cols_, depth_, {lhs, lhs_ld, false}, scratch, {out, cols_});
       return;
     }
     // Many small products (attention heads): one product per thread, each
     // on one core (gemm does not nest threads inside a parallel region).
     const bool parallel = batches > 1 && batches * rows_ * cols_ * depth_ >= kMinParallelMacs;
-#pragma omp parallel for schedule(dynamic) if (parallel)
-    for (int64_t b = 0; b < batches; ++b) {
-      gemm(rows_, cols_, depth_, {lhs + lhs_offsets_[b], lhs_ld, options_.adj_x},
-           {rhs + rhs_offsets_[b], rhs_ld, options_.adj_y}, {out + b * rows_ * cols_, cols_});
+#pragma omp parallel num_threads(std::min(threads_, omp_get_max_threads())) if (parallel)
+    {
+      float* packed = scratch + omp_get_thread_num() * slot;
+#pragma omp for schedule(dynamic)
+      for (int64_t b = 0; b < batches; ++b) {
+        pack_rhs(depth_, cols_, {rhs + rhs_offsets_[b], rhs_ld, options_.adj_y}, nullptr, packed);
+        gemm_packed(rows_, cols_, depth_, {lhs + lhs_offsets_[b], lhs_ld, options_.adj_x}, packed,
+                    {out + b * rows_ * cols_, cols_});
+      }
     }
   }
 
@@ -106,6 +118,7 @@ class BatchMatMul final : public Kernel {
   int32_t rows_ = 0, depth_ = 0, cols_ = 0;
   std::vector<int64_t> lhs_offsets_, rhs_offsets_;
   bool stack_batches_ = false;
+  int threads_ = 1;
 };
 
 }  // namespace

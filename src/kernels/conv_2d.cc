@@ -4,7 +4,7 @@
 // the filter's input channels, output channel o reads input channels of
 // group o / (O / groups).
 //
-// The arithmetic is im2col + GEMM: the input patches of a block of output
+// The arithmetic is im2col + GEMM (gemm.h, bias first, taps in order): the input patches of a block of output
 // pixels are copied into rows [pixels, KH*KW*Cg] that line up with the
 // filter's rows, and one product gives the block's outputs. A 1x1 stride-1
 // convolution needs no copy: the input already is [pixels, C]. Blocks are
@@ -78,8 +78,21 @@ class Conv2D final : public Kernel {
                              std::max<int64_t>(pixels_, 1));
     const int64_t blocks = (pixels_ + block_pixels_ - 1) / block_pixels_;
     threads_ = static_cast<int>(std::clamp<int64_t>(blocks, 1, omp_get_max_threads()));
-    if (!direct_)
-      ctx.request_scratch(static_cast<size_t>(threads_ * block_pixels_ * patch_) * sizeof(float));
+    // Each group's filter rows, packed with its bias as the starting value
+    // of every output: once here when both are constant, else per eval.
+    const int64_t group_out = out_channels_ / groups_;
+    group_packed_ = packed_size(patch_, group_out);
+    const float* bias = has_bias_ ? ctx.input(2).data_as<const float>() : nullptr;
+    packed_.clear();
+    int64_t pack_floats = 0;
+    if (filter.data != nullptr && (!has_bias_ || bias != nullptr)) {
+      packed_.resize(static_cast<size_t>(groups_ * group_packed_));
+      pack(filter.data_as<const float>(), bias, packed_.data());
+    } else {
+      pack_floats = groups_ * group_packed_;
+    }
+    ctx.request_scratch(static_cast<size_t>(pack_floats + (direct_ ? 0 : threads_ * block_pixels_ * patch_)) *
+                        sizeof(float));
   }
 
   void eval(const EvalContext& ctx) override {
@@ -88,6 +101,12 @@ class Conv2D final : public Kernel {
     const float* bias = has_bias_ ? ctx.inputs[2].data_as<const float>() : nullptr;
     float* output = ctx.outputs[0].data_as<float>();
     float* scratch = reinterpret_cast<float*>(ctx.scratch.data());
+    const float* packed = packed_.data();
+    if (packed_.empty()) {
+      pack(filter, bias, scratch);
+      packed = scratch;
+      scratch += groups_ * group_packed_;
+    }
     const int64_t blocks = (pixels_ + block_pixels_ - 1) / block_pixels_;
     const FloatRange range = activation_range(options_.activation);
     auto run_block = [&](int64_t block, float* cols) {
@@ -100,11 +119,9 @@ class Conv2D final : public Kernel {
           im2col(input, p0, count, g, cols);
           a = {cols, patch_, false};
         }
-        gemm(count, group_out, patch_, a, {filter + g * group_out * patch_, patch_, true},
-             {output + p0 * out_channels_ + g * group_out, out_channels_});
+        gemm_packed(count, group_out, patch_, a, packed + g * group_packed_,
+                    {output + p0 * out_channels_ + g * group_out, out_channels_}, range);
       }
-      add_bias_and_clamp(output + p0 * out_channels_, count, out_channels_, out_channels_, bias,
-                         range);
     };
     // One block: let the product itself use the threads.
     if (blocks == 1 || pixels_ * patch_ * out_channels_ < kMinParallelMacs) {
@@ -149,10 +166,21 @@ class Conv2D final : public Kernel {
     }
   }
 
+  // Filter [O, KH, KW, Cg] rows of group g are its output channels; an
+  // im2col row is (ky, kx, c) in the same order, so the product sums the taps
+  // in (ky, kx, c) order, bias first, as XNNPACK's convolution does.
+  void pack(const float* filter, const float* bias, float* packed) const {
+    const int64_t group_out = out_channels_ / groups_;
+    for (int32_t g = 0; g < groups_; ++g)
+      pack_rhs(patch_, group_out, {filter + g * group_out * patch_, patch_, true},
+               bias != nullptr ? bias + g * group_out : nullptr, packed + g * group_packed_);
+  }
+
   opt::Conv2D options_;
   WindowAxis h_, w_;
   int32_t batches_ = 0, in_channels_ = 0, out_channels_ = 0, group_channels_ = 0, groups_ = 1;
-  int64_t patch_ = 0, pixels_ = 0, block_pixels_ = 1;
+  int64_t patch_ = 0, pixels_ = 0, block_pixels_ = 1, group_packed_ = 0;
+  std::vector<float> packed_;  // filter and bias, when both are constant
   int threads_ = 1;
   bool direct_ = false, has_bias_ = false;
 };

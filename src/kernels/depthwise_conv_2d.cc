@@ -10,8 +10,13 @@
 // to 32 whose sums stay in registers across all taps, so the inner loop is a
 // vector multiply-add over contiguous channels. The taps are a list of
 // offsets made at prepare (border pixels filter it), so the hot loop has no
-// bounds checks and little address arithmetic. Sums run tap by tap in
-// (ky, kx) order and the bias is added last, as TFLite's reference kernel.
+// bounds checks and little address arithmetic.
+//
+// Order of float additions, as LiteRT's XNNPACK (checked bit for bit on
+// pose_landmark_lite): every sum starts at the bias, then adds the taps'
+// products one at a time in (kx, ky) order, x-major (XNNPACK's depthwise
+// indirection lists a window column by column), each product rounded before
+// the add. Not TFLite's reference order ((ky, kx), bias last).
 #include <omp.h>
 
 #include <algorithm>
@@ -91,8 +96,8 @@ class DepthwiseConv2D final : public Kernel {
     ctx.set_output_shape(0, {batches_, h_.out, w_.out, out_channels_});
 
     all_taps_.clear();
-    for (int32_t ky = 0; ky < h_.filter; ++ky)
-      for (int32_t kx = 0; kx < w_.filter; ++kx)
+    for (int32_t kx = 0; kx < w_.filter; ++kx)
+      for (int32_t ky = 0; ky < h_.filter; ++ky)
         all_taps_.push_back({(int64_t{ky} * h_.dilation * w_.in + int64_t{kx} * w_.dilation) *
                                  in_channels_,
                              (int64_t{ky} * w_.filter + kx) * out_channels_});
@@ -129,9 +134,9 @@ class DepthwiseConv2D final : public Kernel {
           if (ty.end - ty.begin != h_.filter || tx.end - tx.begin != w_.filter) {
             window.taps = border_taps;
             window.count = 0;
-            for (int32_t ky = ty.begin; ky < ty.end; ++ky)
-              for (int32_t kx = tx.begin; kx < tx.end; ++kx)
-                border_taps[window.count++] = all_taps_[ky * w_.filter + kx];
+            for (int32_t kx = tx.begin; kx < tx.end; ++kx)
+              for (int32_t ky = ty.begin; ky < ty.end; ++ky)
+                border_taps[window.count++] = all_taps_[kx * h_.filter + ky];
           }
           float* out = output + ((row * w_.out) + ox) * out_channels_;
           if (multiplier_ == 1) {
@@ -166,6 +171,9 @@ class DepthwiseConv2D final : public Kernel {
   template <int V>
   void block(const Window& win, int64_t c0, const float* bias, float* out) const {
     Float4 acc[V] = {};
+    if (bias != nullptr)
+#pragma GCC unroll 8
+      for (int v = 0; v < V; ++v) acc[v] = load4(bias + c0 + 4 * v);
     const float* in = win.image + win.origin + c0;
     const float* f = win.filter + c0;
     for (int64_t t = 0; t < win.count; ++t) {
@@ -181,7 +189,7 @@ class DepthwiseConv2D final : public Kernel {
 
   // The last channels (fewer than 4), one at a time.
   void tail(const Window& win, int64_t c, const float* bias, float* out) const {
-    float acc = 0.f;
+    float acc = bias != nullptr ? bias[c] : 0.f;
     for (int64_t t = 0; t < win.count; ++t)
       acc += win.image[win.origin + win.taps[t].input_offset + c] *
              win.filter[win.taps[t].filter_offset + c];
@@ -189,10 +197,9 @@ class DepthwiseConv2D final : public Kernel {
     finish(c, 1, bias, out);
   }
 
-  // Bias after the sum of products, then the activation, as TFLite.
-  void finish(int64_t c0, int64_t n, const float* bias, float* out) const {
-    for (int64_t j = c0; j < c0 + n; ++j)
-      out[j] = clamp_to(bias != nullptr ? out[j] + bias[j] : out[j], range_);
+  // The activation, once the sum is complete.
+  void finish(int64_t c0, int64_t n, const float* /*bias*/, float* out) const {
+    for (int64_t j = c0; j < c0 + n; ++j) out[j] = clamp_to(out[j], range_);
   }
 
   void pixel_channels(const Window& win, const float* bias, float* out) const {
@@ -213,7 +220,8 @@ class DepthwiseConv2D final : public Kernel {
 
   // M > 1 (rare in practice): output channel c*M + m reads input channel c.
   void pixel_with_multiplier(const Window& win, const float* bias, float* out) const {
-    std::fill(out, out + out_channels_, 0.f);
+    if (bias != nullptr) std::copy(bias, bias + out_channels_, out);
+    else std::fill(out, out + out_channels_, 0.f);
     for (int64_t t = 0; t < win.count; ++t) {
       const float* in = win.image + win.origin + win.taps[t].input_offset;
       const float* f = win.filter + win.taps[t].filter_offset;
@@ -221,13 +229,13 @@ class DepthwiseConv2D final : public Kernel {
         for (int32_t m = 0; m < multiplier_; ++m)
           out[c * multiplier_ + m] += in[c] * f[c * multiplier_ + m];
     }
-    add_bias_and_clamp(out, 1, out_channels_, out_channels_, bias, range_);
+    add_bias_and_clamp(out, 1, out_channels_, out_channels_, nullptr, range_);
   }
 
   opt::DepthwiseConv2D options_;
   WindowAxis h_, w_;
   FloatRange range_;
-  std::vector<Tap> all_taps_;  // every tap in (ky, kx) order
+  std::vector<Tap> all_taps_;  // every tap in (kx, ky) order
   int threads_ = 1;
   int32_t batches_ = 0, in_channels_ = 0, out_channels_ = 0, multiplier_ = 1;
   bool has_bias_ = false;

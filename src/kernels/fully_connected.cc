@@ -63,6 +63,18 @@ class FullyConnected final : public Kernel {
     } else {
       ctx.set_output_shape(0, {static_cast<int32_t>(rows_), units_});
     }
+
+    // Constant weights and bias (the usual case) are packed once, here,
+    // with the bias as each output's starting value.
+    packed_.clear();
+    const float* bias = has_bias_ ? ctx.input(2).data_as<const float>() : nullptr;
+    if (weights.data != nullptr && (!has_bias_ || bias != nullptr)) {
+      packed_.resize(static_cast<size_t>(packed_size(depth_, units_)));
+      pack_rhs(depth_, units_, {weights.data_as<const float>(), depth_, true}, bias,
+               packed_.data());
+    } else {
+      ctx.request_scratch(static_cast<size_t>(packed_size(depth_, units_)) * sizeof(float));
+    }
   }
 
   void eval(const EvalContext& ctx) override {
@@ -70,9 +82,14 @@ class FullyConnected final : public Kernel {
     const float* weights = ctx.inputs[1].data_as<const float>();
     const float* bias = has_bias_ ? ctx.inputs[2].data_as<const float>() : nullptr;
     float* output = ctx.outputs[0].data_as<float>();
-    gemm(rows_, units_, depth_, {input, depth_, false}, {weights, depth_, /*transposed=*/true},
-         {output, units_});
-    add_bias_and_clamp(output, rows_, units_, units_, bias, activation_range(options_.activation));
+    const float* packed = packed_.data();
+    if (packed_.empty()) {
+      float* scratch = reinterpret_cast<float*>(ctx.scratch.data());
+      pack_rhs(depth_, units_, {weights, depth_, /*transposed=*/true}, bias, scratch);
+      packed = scratch;
+    }
+    gemm_packed(rows_, units_, depth_, {input, depth_, false}, packed, {output, units_},
+                activation_range(options_.activation));
   }
 
  private:
@@ -80,6 +97,7 @@ class FullyConnected final : public Kernel {
   int64_t rows_ = 0;
   int32_t units_ = 0, depth_ = 0;
   bool has_bias_ = false;
+  std::vector<float> packed_;  // weights and bias, when both are constant
 };
 
 }  // namespace

@@ -1,7 +1,7 @@
 // RESIZE_BILINEAR and RESIZE_NEAREST_NEIGHBOR on NHWC tensors, size
 // [new_height, new_width] from a constant int32 input. Source coordinates
-// are computed in float exactly as LiteRT's reference kernels do
-// (reference/resize_bilinear.h ComputeInterpolationValues and
+// are computed in float exactly as LiteRT does (bilinear: XNNPACK's
+// resize-bilinear, which LiteRT delegates float RESIZE_BILINEAR to; nearest:
 // reference/resize_nearest_neighbor.h GetNearestNeighbor), once per output
 // row and column in prepare; eval only blends or copies.
 #include <algorithm>
@@ -39,19 +39,25 @@ ResizeShape read_resize_shape(PrepareContext& ctx) {
   return s;
 }
 
-// Source position of output index `value` and its two neighbours, as
-// LiteRT's ComputeInterpolationValues (float arithmetic on purpose).
+// Source position of an output index: its two neighbours and the weight of
+// the upper one.
 struct Interpolation {
   int32_t lower = 0, upper = 0;
   float frac = 0.f;  // weight of `upper`
 };
-Interpolation interpolation(int32_t value, float scale, bool half_pixel_centers, int32_t in_size) {
-  const float scaled = half_pixel_centers ? (static_cast<float>(value) + 0.5f) * scale - 0.5f
-                                          : static_cast<float>(value) * scale;
+// Source position of output index `value` as LiteRT's XNNPACK computes it
+// for RESIZE_BILINEAR (its float rounding differs from TFLite's reference:
+// the half-pixel offset is one constant added after the multiply, and the
+// position is clamped into the input before it is split).
+Interpolation bilinear_source(int32_t value, float scale, bool half_pixel_centers,
+                              int32_t in_size) {
+  const float last = static_cast<float>(in_size - 1);
+  float pos = static_cast<float>(value) * scale;
+  if (half_pixel_centers) pos = std::min(std::max(pos + (0.5f * scale - 0.5f), 0.f), last);
   Interpolation r;
-  r.lower = std::max(static_cast<int32_t>(std::floor(scaled)), 0);
-  r.upper = std::min(static_cast<int32_t>(std::ceil(scaled)), in_size - 1);
-  r.frac = scaled - static_cast<float>(r.lower);
+  r.lower = static_cast<int32_t>(pos);
+  r.upper = std::min(r.lower + 1, in_size - 1);
+  r.frac = pos - static_cast<float>(r.lower);
   return r;
 }
 
@@ -78,9 +84,9 @@ class ResizeBilinear : public Kernel {
     const float hs = resize_scale(s_.in_h, s_.out_h, options_.align_corners);
     const float ws = resize_scale(s_.in_w, s_.out_w, options_.align_corners);
     for (int32_t y = 0; y < s_.out_h; ++y)
-      ys_.push_back(interpolation(y, hs, options_.half_pixel_centers, s_.in_h));
+      ys_.push_back(bilinear_source(y, hs, options_.half_pixel_centers, s_.in_h));
     for (int32_t x = 0; x < s_.out_w; ++x)
-      xs_.push_back(interpolation(x, ws, options_.half_pixel_centers, s_.in_w));
+      xs_.push_back(bilinear_source(x, ws, options_.half_pixel_centers, s_.in_w));
   }
 
   void eval(const EvalContext& ctx) override {
@@ -92,16 +98,18 @@ class ResizeBilinear : public Kernel {
       const float* base = in + b * image;
       for (const Interpolation& y : ys_) {
         for (const Interpolation& x : xs_) {
-          // The four corner weights, then a weighted sum per channel in the
-          // order of LiteRT's optimized ResizeBilinearGeneric.
-          const float w00 = (1 - y.frac) * (1 - x.frac), w01 = (1 - y.frac) * x.frac;
-          const float w10 = y.frac * (1 - x.frac), w11 = y.frac * x.frac;
+          // Two horizontal interpolations, then a vertical one, each as
+          // a + (b - a) * t: XNNPACK's formula (LiteRT runs this op there).
+          const float ax = x.frac, ay = y.frac;
           const float* p00 = base + y.lower * row + x.lower * c;
           const float* p01 = base + y.lower * row + x.upper * c;
           const float* p10 = base + y.upper * row + x.lower * c;
           const float* p11 = base + y.upper * row + x.upper * c;
-          for (int64_t k = 0; k < c; ++k)
-            out[k] = p00[k] * w00 + p01[k] * w01 + p10[k] * w10 + p11[k] * w11;
+          for (int64_t k = 0; k < c; ++k) {
+            const float top = p00[k] + (p01[k] - p00[k]) * ax;
+            const float bottom = p10[k] + (p11[k] - p10[k]) * ax;
+            out[k] = top + (bottom - top) * ay;
+          }
           out += c;
         }
       }

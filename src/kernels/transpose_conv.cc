@@ -3,9 +3,11 @@
 // Both scatter every input pixel through the filter [O, KH, KW, I]: input
 // pixel (y, x) adds input[y, x, :] . filter[o, ky, kx, :] to output pixel
 // (y * stride - pad + ky, x * stride - pad + kx), channel o, when that lands
-// inside the output. Computed as GEMM + col2im: a block of input pixels
-// [pixels, I] times the filter repacked as [KH*KW*O, I]^T gives, per pixel,
-// KH*KW rows of O contributions, which are then added into the output.
+// inside the output. Computed the other way round, as XNNPACK's
+// deconvolution does (LiteRT delegates both ops to it), so that the float
+// additions happen in its order: each output pixel gathers the taps that
+// reach it, starts at the bias and adds the products tap by tap in (ky, kx)
+// order, input channels in order (see run()).
 //
 // The two ops differ in their inputs, their output size and their order of
 // additions, and each follows its runtime:
@@ -17,8 +19,9 @@
 //     custom options are the packed C struct TfLiteTransposeConvParams
 //     {int32 padding (TfLitePadding: 1 SAME, 2 VALID), int32 stride_width,
 //     int32 stride_height}; output size and padding from MediaPipe's own
-//     formula (transpose_conv_bias.cc); the output starts at the bias and
-//     the products are added to it; no activation.
+//     formula (transpose_conv_bias.cc); no activation.
+#include <omp.h>
+
 #include <algorithm>
 #include <cstring>
 #include <limits>
@@ -29,9 +32,6 @@
 
 namespace octet::kernels {
 namespace {
-
-// Bytes of GEMM output (per-pixel contributions) computed before scattering.
-constexpr int64_t kColumnBlockBytes = 512 * 1024;
 
 // What both ops share once their inputs are read.
 struct TransposeConvShape {
@@ -79,40 +79,102 @@ class TransposeConvBase : public Kernel {
                bias.name(), bias.num_elements(), s_.out_channels);
   }
 
-  void finish_prepare(PrepareContext& ctx) {
+  // Output rows come in phases: output y gets taps ky = (y + pad) mod
+  // stride, + stride, ... (those whose input row is a whole number), so each
+  // phase (ry, rx) is an ordinary convolution with its own taps (a "sub-
+  // convolution"). Phases past the filter have no taps: output = bias.
+  void finish_prepare(PrepareContext& ctx, FloatRange range) {
+    range_ = range;
     ctx.set_output_shape(0, {s_.batches, s_.out_h, s_.out_w, s_.out_channels});
-    columns_ = int64_t{s_.filter_h} * s_.filter_w * s_.out_channels;
-    pixels_ = int64_t{s_.batches} * s_.in_h * s_.in_w;
-    block_pixels_ = std::min(std::max<int64_t>(kColumnBlockBytes / (columns_ * 4), kGemvMaxRows),
-                             std::max<int64_t>(pixels_, 1));
-    size_t scratch = static_cast<size_t>(block_pixels_ * columns_);
-    // Constant weights (the usual case) are repacked once, here.
+    phases_h_ = std::min(s_.stride_h, s_.filter_h);
+    phases_w_ = std::min(s_.stride_w, s_.filter_w);
+    phase_offsets_.assign(static_cast<size_t>(phases_h_ * phases_w_ + 1), 0);
+    max_patch_ = 0;
+    for (int32_t ry = 0; ry < phases_h_; ++ry)
+      for (int32_t rx = 0; rx < phases_w_; ++rx) {
+        const int64_t patch = phase_taps(ry, rx).size() * int64_t{s_.in_channels};
+        max_patch_ = std::max(max_patch_, patch);
+        phase_offsets_[ry * phases_w_ + rx + 1] =
+            phase_offsets_[ry * phases_w_ + rx] + packed_size(patch, s_.out_channels);
+      }
+    packed_floats_ = phase_offsets_.back() + packed_size(0, s_.out_channels);
+    const float* bias = bias_ ? ctx.input(*bias_).data_as<const float>() : nullptr;
     const TensorView& w = ctx.input(weights_);
-    if (w.data != nullptr) {
-      packed_.resize(static_cast<size_t>(columns_) * s_.in_channels);
-      pack_weights(w.data_as<const float>(), packed_.data());
+    packed_.clear();
+    int64_t scratch = 0;
+    if (w.data != nullptr && (!bias_ || bias != nullptr)) {
+      packed_.resize(static_cast<size_t>(packed_floats_));
+      pack_weights(w.data_as<const float>(), bias, packed_.data());
     } else {
-      scratch += static_cast<size_t>(columns_) * s_.in_channels;
+      // The phase matrices and their packed copy.
+      scratch = packed_floats_ + max_patch_ * s_.out_channels;
     }
-    ctx.request_scratch(scratch * sizeof(float));
+    row_pixels_ = (s_.out_w + s_.stride_w - 1) / s_.stride_w;
+    threads_ = std::max(1, omp_get_max_threads());
+    ctx.request_scratch(static_cast<size_t>(scratch + threads_ * row_pixels_ * max_patch_) *
+                        sizeof(float));
   }
 
-  // Runs the scatter; the output must already hold its starting values.
-  void accumulate(const EvalContext& ctx, float* output) const {
-    float* cols = reinterpret_cast<float*>(ctx.scratch.data());
-    const float* weights = packed_.data();
+  // Output [N, out_h, out_w, O] = clamp(bias + the phase's taps' products,
+  // taps in (ky, kx) order, each over the input channels in order): the
+  // order of XNNPACK's deconvolution, which LiteRT runs both ops with.
+  void run(const EvalContext& ctx, float* output) const {
+    float* scratch = reinterpret_cast<float*>(ctx.scratch.data());
+    const float* packed = packed_.data();
     if (packed_.empty()) {
-      float* packed = cols + block_pixels_ * columns_;
-      pack_weights(ctx.inputs[weights_].data_as<const float>(), packed);
-      weights = packed;
+      float* dst = scratch + max_patch_ * s_.out_channels;
+      pack_weights(ctx.inputs[weights_].data_as<const float>(), bias_data(ctx), dst, scratch);
+      packed = dst;
+      scratch = dst + packed_floats_;
     }
     const float* input = ctx.inputs[input_].data_as<const float>();
-    const int64_t in_c = s_.in_channels;
-    for (int64_t p0 = 0; p0 < pixels_; p0 += block_pixels_) {
-      const int64_t count = std::min(block_pixels_, pixels_ - p0);
-      gemm(count, columns_, in_c, {input + p0 * in_c, in_c, false}, {weights, in_c, true},
-           {cols, columns_});
-      scatter(p0, count, cols, output);
+    const int64_t rows = int64_t{s_.batches} * s_.out_h;
+    const int32_t oc = s_.out_channels;
+    const bool parallel =
+        rows > 1 && rows * s_.out_w * oc * (max_patch_ + 1) >= kMinParallelMacs;
+#pragma omp parallel num_threads(std::min(threads_, omp_get_max_threads())) if (parallel)
+    {
+      float* cols = scratch + omp_get_thread_num() * row_pixels_ * max_patch_;
+#pragma omp for schedule(dynamic)
+      for (int64_t row = 0; row < rows; ++row) {
+        const int64_t b = row / s_.out_h;
+        const int32_t oy = static_cast<int32_t>(row % s_.out_h);
+        const int32_t ry = (oy + s_.pad_h) % s_.stride_h;
+        for (int32_t rx = 0; rx < s_.stride_w; ++rx) {
+          // Output columns ox >= 0 with (ox + pad_w) mod stride_w == rx.
+          int32_t ox0 = (rx - s_.pad_w % s_.stride_w + s_.stride_w) % s_.stride_w;
+          if (ox0 >= s_.out_w) continue;
+          const int64_t count = (s_.out_w - ox0 + s_.stride_w - 1) / s_.stride_w;
+          MutableMatrix c{output + (row * s_.out_w + ox0) * oc, int64_t{s_.stride_w} * oc};
+          if (ry >= phases_h_ || rx >= phases_w_) {
+            gemm_packed(count, oc, 0, {cols, 0, false}, packed + phase_offsets_.back(), c, range_,
+                        false);
+            continue;
+          }
+          const std::vector<std::pair<int32_t, int32_t>> taps = phase_taps(ry, rx);
+          const int64_t patch = static_cast<int64_t>(taps.size()) * s_.in_channels;
+          const size_t tap_bytes = static_cast<size_t>(s_.in_channels) * sizeof(float);
+          for (int64_t i = 0; i < count; ++i) {
+            const int32_t ox = ox0 + static_cast<int32_t>(i) * s_.stride_w;
+            float* dst = cols + i * patch;
+            for (const auto& [ky, kx] : taps) {
+              // Exact divisions: the phase makes both numerators multiples.
+              const int32_t iy = (oy + s_.pad_h - ky) / s_.stride_h;
+              const int32_t ix = (ox + s_.pad_w - kx) / s_.stride_w;
+              const bool inside = oy + s_.pad_h - ky >= 0 && iy < s_.in_h &&
+                                  ox + s_.pad_w - kx >= 0 && ix < s_.in_w;
+              if (inside)
+                std::memcpy(dst, input + ((b * s_.in_h + iy) * s_.in_w + ix) * s_.in_channels,
+                            tap_bytes);
+              else
+                std::memset(dst, 0, tap_bytes);
+              dst += s_.in_channels;
+            }
+          }
+          gemm_packed(count, oc, patch, {cols, patch, false},
+                      packed + phase_offsets_[ry * phases_w_ + rx], c, range_, false);
+        }
+      }
     }
   }
 
@@ -123,44 +185,47 @@ class TransposeConvBase : public Kernel {
   TransposeConvShape s_;
 
  private:
-  // [O, KH, KW, I] -> [KH, KW, O, I]: the GEMM's rows for one tap are then
-  // the O contiguous channels of one output pixel.
-  void pack_weights(const float* w, float* packed) const {
-    const int64_t taps = int64_t{s_.filter_h} * s_.filter_w, in_c = s_.in_channels;
-    for (int64_t o = 0; o < s_.out_channels; ++o)
-      for (int64_t t = 0; t < taps; ++t)
-        std::memcpy(packed + (t * s_.out_channels + o) * in_c, w + (o * taps + t) * in_c,
-                    static_cast<size_t>(in_c) * sizeof(float));
+  // Taps (ky, kx) of phase (ry, rx), ky-major, ascending.
+  std::vector<std::pair<int32_t, int32_t>> phase_taps(int32_t ry, int32_t rx) const {
+    std::vector<std::pair<int32_t, int32_t>> taps;
+    for (int32_t ky = ry; ky < s_.filter_h; ky += s_.stride_h)
+      for (int32_t kx = rx; kx < s_.filter_w; kx += s_.stride_w) taps.emplace_back(ky, kx);
+    return taps;
   }
 
-  void scatter(int64_t p0, int64_t count, const float* cols, float* output) const {
-    const int64_t in_hw = int64_t{s_.in_h} * s_.in_w;
-    const int32_t oc = s_.out_channels;
-    for (int64_t i = 0; i < count; ++i) {
-      const int64_t p = p0 + i;
-      const int64_t b = p / in_hw;
-      const int32_t iy = static_cast<int32_t>((p % in_hw) / s_.in_w);
-      const int32_t ix = static_cast<int32_t>(p % s_.in_w);
-      const float* src = cols + i * columns_;
-      for (int32_t ky = 0; ky < s_.filter_h; ++ky) {
-        const int32_t oy = iy * s_.stride_h - s_.pad_h + ky;
-        if (oy < 0 || oy >= s_.out_h) continue;
-        for (int32_t kx = 0; kx < s_.filter_w; ++kx) {
-          const int32_t ox = ix * s_.stride_w - s_.pad_w + kx;
-          if (ox < 0 || ox >= s_.out_w) continue;
-          float* dst = output + ((b * s_.out_h + oy) * s_.out_w + ox) * oc;
-          const float* tap = src + (int64_t{ky} * s_.filter_w + kx) * oc;
-#pragma omp simd
-          for (int32_t c = 0; c < oc; ++c) dst[c] += tap[c];
-        }
-      }
+  // Every phase's weights [O, taps * I], packed with the bias; `matrix`
+  // holds one phase's unpacked rows (max_patch_ * O floats).
+  void pack_weights(const float* w, const float* bias, float* packed,
+                    float* matrix = nullptr) const {
+    std::vector<float> own;
+    if (matrix == nullptr) {
+      own.resize(static_cast<size_t>(std::max<int64_t>(max_patch_ * s_.out_channels, 1)));
+      matrix = own.data();
     }
+    const int64_t in_c = s_.in_channels;
+    for (int32_t ry = 0; ry < phases_h_; ++ry)
+      for (int32_t rx = 0; rx < phases_w_; ++rx) {
+        const auto taps = phase_taps(ry, rx);
+        const int64_t patch = static_cast<int64_t>(taps.size()) * in_c;
+        for (int64_t o = 0; o < s_.out_channels; ++o)
+          for (size_t t = 0; t < taps.size(); ++t)
+            std::memcpy(matrix + o * patch + static_cast<int64_t>(t) * in_c,
+                        w + ((o * s_.filter_h + taps[t].first) * s_.filter_w + taps[t].second) * in_c,
+                        static_cast<size_t>(in_c) * sizeof(float));
+        pack_rhs(patch, s_.out_channels, {matrix, patch, true}, bias,
+                 packed + phase_offsets_[ry * phases_w_ + rx]);
+      }
+    pack_rhs(0, s_.out_channels, {matrix, 0, true}, bias, packed + phase_offsets_.back());
   }
 
   size_t input_ = 0, weights_ = 0;
   std::optional<size_t> bias_;
-  int64_t columns_ = 0, pixels_ = 0, block_pixels_ = 1;
-  std::vector<float> packed_;
+  FloatRange range_;
+  int32_t phases_h_ = 1, phases_w_ = 1;
+  std::vector<int64_t> phase_offsets_;  // per phase, then the no-tap phase
+  int64_t max_patch_ = 0, packed_floats_ = 0, row_pixels_ = 0;
+  int threads_ = 1;
+  std::vector<float> packed_;  // weights and bias, when both are constant
 };
 
 // TFLite's padding for TRANSPOSE_CONV: the conv padding of a convolution
@@ -204,17 +269,10 @@ class TransposeConv final : public TransposeConvBase {
     s_.stride_w = options_.stride_w;
     s_.pad_h = transpose_conv_padding(options_.padding, s_.out_h, s_.filter_h, s_.stride_h);
     s_.pad_w = transpose_conv_padding(options_.padding, s_.out_w, s_.filter_w, s_.stride_w);
-    finish_prepare(ctx);
+    finish_prepare(ctx, activation_range(options_.activation));
   }
 
-  void eval(const EvalContext& ctx) override {
-    float* output = ctx.outputs[0].data_as<float>();
-    const int64_t pixels = int64_t{s_.batches} * s_.out_h * s_.out_w;
-    std::fill(output, output + pixels * s_.out_channels, 0.f);
-    accumulate(ctx, output);
-    add_bias_and_clamp(output, pixels, s_.out_channels, s_.out_channels, bias_data(ctx),
-                       activation_range(options_.activation));
-  }
+  void eval(const EvalContext& ctx) override { run(ctx, ctx.outputs[0].data_as<float>()); }
 
  private:
   opt::TransposeConv options_;
@@ -259,17 +317,10 @@ class Convolution2DTransposeBias final : public TransposeConvBase {
     };
     axis(s_.in_h, s_.filter_h, s_.stride_h, s_.out_h, s_.pad_h);
     axis(s_.in_w, s_.filter_w, s_.stride_w, s_.out_w, s_.pad_w);
-    finish_prepare(ctx);
+    finish_prepare(ctx, {});
   }
 
-  void eval(const EvalContext& ctx) override {
-    float* output = ctx.outputs[0].data_as<float>();
-    const float* bias = bias_data(ctx);
-    const int64_t pixels = int64_t{s_.batches} * s_.out_h * s_.out_w;
-    for (int64_t p = 0; p < pixels; ++p)
-      std::copy(bias, bias + s_.out_channels, output + p * s_.out_channels);
-    accumulate(ctx, output);
-  }
+  void eval(const EvalContext& ctx) override { run(ctx, ctx.outputs[0].data_as<float>()); }
 
  private:
   std::vector<uint8_t> custom_options_;
