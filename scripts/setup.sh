@@ -41,7 +41,7 @@ fi
 
 # --- 1. Debian packages -------------------------------------------------------
 packages=(cmake g++ clang libclang-rt-14-dev flatbuffers-compiler libflatbuffers-dev libcli11-dev
-          nlohmann-json3-dev libfmt-dev libeigen3-dev libgtest-dev libgmock-dev libbenchmark-dev
+          nlohmann-json3-dev libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev
           libstb-dev)
 missing=()
 # "ii" = installed; `dpkg -s` alone also succeeds for removed packages whose config files remain.
