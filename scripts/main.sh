@@ -20,16 +20,19 @@ for name in "${models[@]}"; do
   "$octet" inspect "$model"
   for seed in 1 photo; do
     dir="$out/$name/$seed"
+    mkdir -p "$dir"
     if [[ $seed == photo ]]; then
       # A real photo (astronaut.png from Debian's python3-skimage), resized to the input.
       "$repo/build/tests/octet_photo_input" "$model" "$repo/.cache/photos/astronaut.png" "$dir/photo.npy"
-      "$octet" run "$model" --input "0=$dir/photo.npy" --output-dir "$dir/octet" --repeat 20
+      echo "--- input: astronaut.png"
+      "$octet" run "$model" --input "0=$dir/photo.npy" --output-dir "$dir/octet" --repeat 20 | sed 's/^/octet   /'
     else
-      "$octet" run "$model" --random-inputs "$seed" --output-dir "$dir/octet" --repeat 20
+      echo "--- input: random, seed $seed"
+      "$octet" run "$model" --random-inputs "$seed" --output-dir "$dir/octet" --repeat 20 | sed 's/^/octet   /'
     fi
     inputs=()
     for f in "$dir"/octet/inputs/input_*.npy; do inputs+=(--input "$f"); done
-    node "$repo/tests/oracle/litert_run.mjs" --model "$model" "${inputs[@]}" --output-dir "$dir/litert" --repeat 20
+    node "$repo/tests/oracle/litert_run.mjs" --model "$model" "${inputs[@]}" --output-dir "$dir/litert" --repeat 20 | sed 's/^/LiteRT  /'
     "$octet" compare "$dir/octet" "$dir/litert" --tolerance 1e-4
   done
 done
