@@ -6,12 +6,14 @@
 # when libFuzzer finds a crash, a leak, a timeout or a round-trip bug; the
 # input that caused it is left in build-fuzz/fuzz-artifacts/.
 #
-# Usage: scripts/fuzz.sh [SECONDS]
+# Usage: scripts/fuzz.sh [SECONDS] [loader|npy]   (default: 300 loader)
+#   npy fuzzes the .npy reader instead, from a few hand-made .npy seeds.
 #   OCTET_FUZZ_BUILD  build folder (default <repo>/build-fuzz)
 #   OCTET_FUZZ_JOBS   make -j (default 2)
 set -euo pipefail
 
 seconds=${1:-300}
+target=${2:-loader}
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${OCTET_FUZZ_BUILD:-$root/build-fuzz}
 jobs=${OCTET_FUZZ_JOBS:-2}
@@ -21,7 +23,28 @@ max_len=300000
 
 CC=clang CXX=clang++ cmake -S "$root" -B "$build" -DOCTET_FUZZ=ON -DOCTET_BUILD_TESTS=OFF \
   -DOCTET_BUILD_BENCH=OFF >/dev/null
-cmake --build "$build" -j "$jobs" --target loader_fuzz make_fuzz_seeds
+cmake --build "$build" -j "$jobs" --target loader_fuzz npy_fuzz make_fuzz_seeds
+
+if [ "$target" = npy ]; then
+  seeds=$build/fuzz-seeds/npy
+  corpus=$build/fuzz-corpus/npy
+  rm -rf "$seeds"
+  mkdir -p "$seeds" "$corpus" "$build/fuzz-artifacts"
+  # .npy version 1.0: magic, version, header length (little-endian u16), header, data.
+  npy() {  # npy FILE 'HEADER-DICT' DATA-BYTES(printf escapes)
+    local header="$2"
+    local pad=$(( (64 - (10 + ${#header} + 1) % 64) % 64 ))
+    header="$header$(printf '%*s' "$pad" '')"$'\n'
+    local len=${#header}
+    { printf '\x93NUMPY\x01\x00'; printf "\\x$(printf %02x $((len & 255)))\\x$(printf %02x $((len >> 8)))";
+      printf '%s' "$header"; printf "$3"; } >"$seeds/$1"
+  }
+  npy f4.npy "{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }" '\x00\x00\x80\x3f\x00\x00\x00\x40'
+  npy i1.npy "{'descr': '|i1', 'fortran_order': False, 'shape': (1, 3), }" '\x01\x02\xff'
+  npy b1.npy "{'descr': '|b1', 'fortran_order': False, 'shape': (), }" '\x01'
+  exec "$build/fuzz/npy_fuzz" "$corpus" "$seeds" -max_total_time="$seconds" -max_len=4096 \
+    -timeout=25 -rss_limit_mb=2048 -artifact_prefix="$build/fuzz-artifacts/" -print_final_stats=1
+fi
 
 seeds=$build/fuzz-seeds/loader
 corpus=$build/fuzz-corpus/loader
