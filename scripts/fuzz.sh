@@ -6,14 +6,16 @@
 # when libFuzzer finds a crash, a leak, a timeout or a round-trip bug; the
 # input that caused it is left in build-fuzz/fuzz-artifacts/.
 #
-# Usage: scripts/fuzz.sh [SECONDS] [loader|npy]   (default: 300 loader)
-#   npy fuzzes the .npy reader instead, from a few hand-made .npy seeds.
+# Usage: scripts/fuzz.sh [SECONDS] [loader|plan|npy]   (default: 300 loader)
+#   plan loads, plans the interpreter (every kernel's prepare) and invokes once;
+#   npy fuzzes the .npy reader, from a few hand-made .npy seeds.
 #   OCTET_FUZZ_BUILD  build folder (default <repo>/build-fuzz)
 #   OCTET_FUZZ_JOBS   make -j (default 2)
 set -euo pipefail
 
 seconds=${1:-300}
 target=${2:-loader}
+case "$target" in loader|plan|npy) ;; *) echo "fuzz.sh: unknown target '$target' (loader, plan or npy)" >&2; exit 2 ;; esac
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${OCTET_FUZZ_BUILD:-$root/build-fuzz}
 jobs=${OCTET_FUZZ_JOBS:-2}
@@ -23,7 +25,7 @@ max_len=300000
 
 CC=clang CXX=clang++ cmake -S "$root" -B "$build" -DOCTET_FUZZ=ON -DOCTET_BUILD_TESTS=OFF \
   -DOCTET_BUILD_BENCH=OFF >/dev/null
-cmake --build "$build" -j "$jobs" --target loader_fuzz npy_fuzz make_fuzz_seeds
+cmake --build "$build" -j "$jobs" --target loader_fuzz plan_fuzz npy_fuzz make_fuzz_seeds
 
 if [ "$target" = npy ]; then
   seeds=$build/fuzz-seeds/npy
@@ -47,7 +49,7 @@ if [ "$target" = npy ]; then
 fi
 
 seeds=$build/fuzz-seeds/loader
-corpus=$build/fuzz-corpus/loader
+corpus=$build/fuzz-corpus/$target
 artifacts=$build/fuzz-artifacts
 rm -rf "$seeds"
 mkdir -p "$seeds" "$corpus" "$artifacts"
@@ -59,6 +61,6 @@ done
 echo "fuzz.sh: $(ls "$seeds" | wc -l) seeds, $(ls "$corpus" | wc -l) inputs kept from earlier runs"
 
 # New inputs go to the first folder; the seeds folder is only read.
-"$build/fuzz/loader_fuzz" "$corpus" "$seeds" \
+"$build/fuzz/${target}_fuzz" "$corpus" "$seeds" \
   -max_total_time="$seconds" -max_len="$max_len" -timeout=25 -rss_limit_mb=2048 \
   -artifact_prefix="$artifacts/" -print_final_stats=1

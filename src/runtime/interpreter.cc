@@ -129,6 +129,12 @@ struct Interpreter::Impl {
           fail("{}: custom op '{}' is not supported by octet", where(o), op.code.custom_name);
         fail("{}: octet has no kernel for this op", where(o));
       }
+      // A sparse constant holds only its stored values; kernels read dense
+      // bytes, so only DENSIFY may take one.
+      for (int32_t t : op.inputs)
+        if (t >= 0 && graph.tensors[t].sparsity && op.code.builtin != BuiltinOp::Densify)
+          fail("{}: input tensor {} '{}' is stored sparse; only DENSIFY can read it", where(o), t,
+               graph.tensors[t].name);
       Step step;
       step.op_index = o;
       step.kernel = factory(op);

@@ -138,3 +138,37 @@ TEST(Arena, TensorsAliveTogetherNeverOverlap) {
 
 }  // namespace
 }  // namespace octet
+
+namespace octet {
+namespace {
+
+// Found by fuzz/plan_fuzz.cc: FULLY_CONNECTED read sparse weights (only the
+// stored values, fewer bytes than the shape) as if dense.
+TEST(Interpreter, OnlyDensifyMayReadASparseConstant) {
+  Model m;
+  GraphBuilder b(m);
+  const int32_t x = b.add_input("x", DType::Float32, {1, 4});
+  const int32_t w = b.add_constant<float>("w", {2, 4}, {1, 2, 3});
+  Sparsity sp;
+  sp.traversal_order = {0, 1};
+  DimensionMetadata dense;
+  dense.dense_size = 2;
+  DimensionMetadata csr;
+  csr.format = DimensionMetadata::Format::SparseCsr;
+  csr.array_segments = {0, 2, 3};
+  csr.array_indices = {0, 2, 1};
+  sp.dim_metadata = {dense, csr};
+  m.main().tensors[w].sparsity = sp;
+  const int32_t y = b.add_tensor("y", DType::Float32, {1, 2});
+  b.add_op(BuiltinOp::FullyConnected, {x, w, -1}, {y});
+  b.mark_output(y);
+  try {
+    Interpreter interp(m);
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_THAT(e.what(), ::testing::HasSubstr("'w' is stored sparse; only DENSIFY can read it"));
+  }
+}
+
+}  // namespace
+}  // namespace octet
