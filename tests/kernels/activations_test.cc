@@ -13,12 +13,7 @@ using testing::HostTensor;
 using testing::OutputSpec;
 using testing::run_kernel;
 
-Op make_op(BuiltinOp b, OptionsValue options = opt::None{}) {
-  Op op;
-  op.code.builtin = b;
-  op.options.value = options;
-  return op;
-}
+using testing::make_op;
 
 std::vector<float> run1(const Op& op, const std::vector<float>& x) {
   auto out = run_kernel(op, {HostTensor::f32({static_cast<int32_t>(x.size())}, x)}, {OutputSpec{}});

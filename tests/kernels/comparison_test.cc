@@ -12,11 +12,7 @@ using testing::HostTensor;
 using testing::OutputSpec;
 using testing::run_kernel;
 
-Op make_op(BuiltinOp b) {
-  Op op;
-  op.code.builtin = b;
-  return op;
-}
+using testing::make_op;
 
 const std::vector<OutputSpec> kBoolOut = {OutputSpec{DType::Bool, {}}};
 

@@ -14,11 +14,7 @@ using testing::HostTensor;
 using testing::OutputSpec;
 using testing::run_kernel;
 
-Op make_op(BuiltinOp b) {
-  Op op;
-  op.code.builtin = b;
-  return op;
-}
+using testing::make_op;
 
 std::string error_of(const std::function<void()>& fn) {
   try {

@@ -47,13 +47,6 @@ inline std::vector<double> clamp_all(std::vector<double> v, Activation a) {
   return v;
 }
 
-inline Op make_op(BuiltinOp code, OptionsValue options) {
-  Op op;
-  op.code.builtin = code;
-  op.options.value = std::move(options);
-  return op;
-}
-
 // An omitted optional input (index -1 in the file).
 inline HostTensor omitted_tensor() { return HostTensor{}; }
 

@@ -48,6 +48,15 @@ struct OutputSpec {
   QuantParams quant;
 };
 
+// An op of builtin code `b` with the given typed options (table type left
+// unset: kernels read options by value).
+inline Op make_op(BuiltinOp b, OptionsValue options = opt::None{}) {
+  Op op;
+  op.code.builtin = b;
+  op.options.value = std::move(options);
+  return op;
+}
+
 // Runs `op` (its code picks the kernel from the registry; its inputs/outputs
 // fields are ignored). Omitted optional inputs: pass a HostTensor with
 // dtype Float32 and an empty `shape` and mark it with `omitted`.

@@ -16,11 +16,7 @@ using testing::HostTensor;
 using testing::OutputSpec;
 using testing::run_kernel;
 
-Op make_op(BuiltinOp b) {
-  Op op;
-  op.code.builtin = b;
-  return op;
-}
+using testing::make_op;
 
 QuantParams per_tensor(float scale, int64_t zero_point) {
   QuantParams q;
