@@ -77,8 +77,8 @@ std::unique_ptr<Kernel> make_space_to_depth(const Op& op) {
 }  // namespace
 
 void register_depth_to_space(Registry& r) {
-  r.add(BuiltinOp::DepthToSpace, make_depth_to_space);
-  r.add(BuiltinOp::SpaceToDepth, make_space_to_depth);
+  r.add_any(BuiltinOp::DepthToSpace, make_depth_to_space);
+  r.add_any(BuiltinOp::SpaceToDepth, make_space_to_depth);
 }
 
 }  // namespace octet::kernels

@@ -117,6 +117,6 @@ class Gather : public Kernel {
 
 }  // namespace
 
-void register_gather(Registry& r) { r.add(BuiltinOp::Gather, make_kernel<Gather>); }
+void register_gather(Registry& r) { r.add_any(BuiltinOp::Gather, make_kernel<Gather>); }
 
 }  // namespace octet::kernels

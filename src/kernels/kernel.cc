@@ -56,15 +56,15 @@ std::vector<int64_t> PrepareContext::constant_ints(size_t i, std::string_view ro
   return values;
 }
 
-void Registry::add(BuiltinOp op, KernelFactory factory) {
-  builtin_.at(static_cast<size_t>(op)) = factory;
+void Registry::add(BuiltinOp op, KernelFactory factory, Arithmetic arithmetic) {
+  (arithmetic == Arithmetic::Float ? float_ : integer_).at(static_cast<size_t>(op)) = factory;
 }
 
 void Registry::add_custom(std::string name, KernelFactory factory) {
   custom_.emplace_back(std::move(name), factory);
 }
 
-KernelFactory Registry::find(const OpCode& code) const {
+KernelFactory Registry::find(const OpCode& code, Arithmetic arithmetic) const {
   if (code.is_custom()) {
     for (const auto& [name, factory] : custom_)
       if (name == code.custom_name) return factory;
@@ -72,7 +72,7 @@ KernelFactory Registry::find(const OpCode& code) const {
   }
   const auto i = static_cast<int32_t>(code.builtin);
   if (i < 0 || i >= kBuiltinOpCount) return nullptr;
-  return builtin_[static_cast<size_t>(i)];
+  return (arithmetic == Arithmetic::Float ? float_ : integer_)[static_cast<size_t>(i)];
 }
 
 }  // namespace octet::kernels

@@ -111,18 +111,35 @@ class Kernel {
 
 using KernelFactory = std::unique_ptr<Kernel> (*)(const Op& op);
 
-// Kernels by builtin code or by custom op name. Every kernel family file
-// defines one `register_<family>(Registry&)`, called from registry.cc (no
-// static initialisers: they vanish from static libraries).
+// Which arithmetic an op runs in: Integer when any of its tensors is a
+// quantized int8, uint8, int16 or int4 (it has a scale), Float otherwise
+// (plain integer data such as token ids, CAST results or int16 indices). A family
+// registers a kernel for each it implements; byte-moving ops register the
+// same kernel for both.
+enum class Arithmetic { Float, Integer };
+inline bool is_quantized_tensor(DType t, const QuantParams& q) {
+  return (t == DType::Int8 || t == DType::UInt8 || t == DType::Int16 || t == DType::Int4) &&
+         !q.scale.empty();
+}
+
+// Kernels by builtin code (and arithmetic) or by custom op name. Every kernel
+// family file defines one `register_<family>(Registry&)`, called from
+// registry.cc (no static initialisers: they vanish from static libraries).
 class Registry {
  public:
-  void add(BuiltinOp op, KernelFactory factory);
+  void add(BuiltinOp op, KernelFactory factory, Arithmetic arithmetic = Arithmetic::Float);
+  // The same kernel for float and integer tensors (ops that move bytes).
+  void add_any(BuiltinOp op, KernelFactory factory) {
+    add(op, factory, Arithmetic::Float);
+    add(op, factory, Arithmetic::Integer);
+  }
   void add_custom(std::string name, KernelFactory factory);
-  // nullptr when octet has no kernel for the op.
-  KernelFactory find(const OpCode& code) const;
+  // nullptr when octet has no kernel for the op in that arithmetic.
+  KernelFactory find(const OpCode& code, Arithmetic arithmetic = Arithmetic::Float) const;
 
  private:
-  std::vector<KernelFactory> builtin_ = std::vector<KernelFactory>(kBuiltinOpCount, nullptr);
+  std::vector<KernelFactory> float_ = std::vector<KernelFactory>(kBuiltinOpCount, nullptr);
+  std::vector<KernelFactory> integer_ = std::vector<KernelFactory>(kBuiltinOpCount, nullptr);
   std::vector<std::pair<std::string, KernelFactory>> custom_;
 };
 

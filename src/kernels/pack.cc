@@ -62,6 +62,6 @@ class Pack : public Kernel {
 
 }  // namespace
 
-void register_pack(Registry& r) { r.add(BuiltinOp::Pack, make_kernel<Pack>); }
+void register_pack(Registry& r) { r.add_any(BuiltinOp::Pack, make_kernel<Pack>); }
 
 }  // namespace octet::kernels

@@ -205,9 +205,9 @@ class MirrorPad : public Kernel {
 }  // namespace
 
 void register_pad(Registry& r) {
-  r.add(BuiltinOp::Pad, make_kernel<Pad>);
-  r.add(BuiltinOp::Padv2, make_kernel<Pad>);
-  r.add(BuiltinOp::MirrorPad, make_kernel<MirrorPad>);
+  r.add_any(BuiltinOp::Pad, make_kernel<Pad>);
+  r.add_any(BuiltinOp::Padv2, make_kernel<Pad>);
+  r.add_any(BuiltinOp::MirrorPad, make_kernel<MirrorPad>);
 }
 
 }  // namespace octet::kernels

@@ -216,8 +216,8 @@ class QuantizeKernel final : public Kernel {
 }  // namespace
 
 void register_quantize(Registry& r) {
-  r.add(BuiltinOp::Dequantize, make_kernel<DequantizeKernel>);
-  r.add(BuiltinOp::Quantize, make_kernel<QuantizeKernel>);
+  r.add_any(BuiltinOp::Dequantize, make_kernel<DequantizeKernel>);
+  r.add_any(BuiltinOp::Quantize, make_kernel<QuantizeKernel>);
 }
 
 }  // namespace octet::kernels

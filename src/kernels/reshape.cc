@@ -138,9 +138,9 @@ class ExpandDims : public ByteCopyKernel {
 }  // namespace
 
 void register_reshape(Registry& r) {
-  r.add(BuiltinOp::Reshape, make_kernel<Reshape>);
-  r.add(BuiltinOp::Squeeze, make_kernel<Squeeze>);
-  r.add(BuiltinOp::ExpandDims, make_kernel<ExpandDims>);
+  r.add_any(BuiltinOp::Reshape, make_kernel<Reshape>);
+  r.add_any(BuiltinOp::Squeeze, make_kernel<Squeeze>);
+  r.add_any(BuiltinOp::ExpandDims, make_kernel<ExpandDims>);
 }
 
 }  // namespace octet::kernels

@@ -352,8 +352,8 @@ class StridedSlice : public Kernel {
 }  // namespace
 
 void register_slice(Registry& r) {
-  r.add(BuiltinOp::Slice, make_kernel<Slice>);
-  r.add(BuiltinOp::StridedSlice, make_kernel<StridedSlice>);
+  r.add_any(BuiltinOp::Slice, make_kernel<Slice>);
+  r.add_any(BuiltinOp::StridedSlice, make_kernel<StridedSlice>);
 }
 
 }  // namespace octet::kernels

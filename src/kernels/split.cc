@@ -139,9 +139,9 @@ class Unpack : public SplitBase {
 }  // namespace
 
 void register_split(Registry& r) {
-  r.add(BuiltinOp::Split, make_kernel<Split>);
-  r.add(BuiltinOp::SplitV, make_kernel<SplitV>);
-  r.add(BuiltinOp::Unpack, make_kernel<Unpack>);
+  r.add_any(BuiltinOp::Split, make_kernel<Split>);
+  r.add_any(BuiltinOp::SplitV, make_kernel<SplitV>);
+  r.add_any(BuiltinOp::Unpack, make_kernel<Unpack>);
 }
 
 }  // namespace octet::kernels

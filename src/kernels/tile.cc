@@ -101,8 +101,8 @@ class BroadcastTo : public Kernel {
 }  // namespace
 
 void register_tile(Registry& r) {
-  r.add(BuiltinOp::Tile, make_kernel<Tile>);
-  r.add(BuiltinOp::BroadcastTo, make_kernel<BroadcastTo>);
+  r.add_any(BuiltinOp::Tile, make_kernel<Tile>);
+  r.add_any(BuiltinOp::BroadcastTo, make_kernel<BroadcastTo>);
 }
 
 }  // namespace octet::kernels

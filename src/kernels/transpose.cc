@@ -54,6 +54,6 @@ class Transpose : public Kernel {
 
 }  // namespace
 
-void register_transpose(Registry& r) { r.add(BuiltinOp::Transpose, make_kernel<Transpose>); }
+void register_transpose(Registry& r) { r.add_any(BuiltinOp::Transpose, make_kernel<Transpose>); }
 
 }  // namespace octet::kernels

@@ -123,10 +123,23 @@ struct Interpreter::Impl {
     std::vector<int32_t> order = topological_order(graph, fmt::format("subgraph {}", subgraph));
     for (int32_t o : order) {
       const Op& op = graph.ops[o];
-      const kernels::KernelFactory factory = registry.find(op.code);
+      // The first quantized tensor of the op, if any, decides that it runs in
+      // integers; there is no silent float fallback.
+      int32_t quantized = -1;
+      for (const auto* list : {&op.inputs, &op.outputs})
+        for (int32_t t : *list)
+          if (quantized < 0 && t >= 0 && kernels::is_quantized_tensor(graph.tensors[t].dtype, graph.tensors[t].quant))
+            quantized = t;
+      const auto arithmetic =
+          quantized >= 0 ? kernels::Arithmetic::Integer : kernels::Arithmetic::Float;
+      const kernels::KernelFactory factory = registry.find(op.code, arithmetic);
       if (!factory) {
         if (op.code.is_custom())
           fail("{}: custom op '{}' is not supported by octet", where(o), op.code.custom_name);
+        if (quantized >= 0 && registry.find(op.code, kernels::Arithmetic::Float))
+          fail("{}: tensor {} '{}' is {}, and octet has no integer kernel for this op (it runs "
+               "only in float32)", where(o), quantized, graph.tensors[quantized].name,
+               dtype_name(graph.tensors[quantized].dtype));
         fail("{}: octet has no kernel for this op", where(o));
       }
       // A sparse constant holds only its stored values; kernels read dense

@@ -6,8 +6,13 @@ std::vector<HostTensor> run_kernel(Op op, const std::vector<HostTensor>& inputs,
                                    const std::vector<OutputSpec>& outputs,
                                    const std::vector<bool>& omitted) {
   using namespace octet::kernels;
-  const KernelFactory factory = builtin_registry().find(op.code);
-  if (!factory) fail("no kernel for {}", builtin_op_name(op.code.builtin));
+  bool integer = false;
+  for (const auto& t : inputs) integer = integer || is_quantized_tensor(t.dtype, t.quant);
+  for (const auto& t : outputs) integer = integer || is_quantized_tensor(t.dtype, t.quant);
+  const KernelFactory factory =
+      builtin_registry().find(op.code, integer ? Arithmetic::Integer : Arithmetic::Float);
+  if (!factory)
+    fail("no {} kernel for {}", integer ? "integer" : "float", builtin_op_name(op.code.builtin));
   std::unique_ptr<Kernel> kernel = factory(op);
 
   // Model tensors for names; views over the host bytes.

@@ -108,6 +108,29 @@ TEST(Interpreter, RefusesUnknownCustomOpByName) {
   }
 }
 
+TEST(Interpreter, RefusesAQuantizedOpWithNoIntegerKernelInsteadOfRunningFloat) {
+  // SQRT has a float kernel; an int8 SQRT must not run in it.
+  Model m;
+  GraphBuilder b(m);
+  QuantParams q;
+  q.scale = {0.05f};
+  q.zero_point = {3};
+  const int32_t x = b.add_input("x", DType::Float32, {4});
+  const int32_t xq = b.add_tensor("x_q", DType::Int8, {4}, q);
+  const int32_t y = b.add_tensor("y", DType::Int8, {4}, q);
+  b.add_op(BuiltinOp::Quantize, {x}, {xq});
+  b.add_op(BuiltinOp::Sqrt, {xq}, {y});
+  b.mark_output(y);
+  try {
+    Interpreter interp(m);
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_THAT(e.what(), ::testing::HasSubstr("op 1 (SQRT)"));
+    EXPECT_THAT(e.what(), ::testing::HasSubstr("tensor 1 'x_q' is int8"));
+    EXPECT_THAT(e.what(), ::testing::HasSubstr("no integer kernel"));
+  }
+}
+
 TEST(Interpreter, SetInputChecksTheSize) {
   const Model m = chain_model();
   Interpreter interp(m);
