@@ -31,6 +31,8 @@ void register_conv_2d(Registry& r);
 void register_depthwise_conv_2d(Registry& r);
 void register_fully_connected(Registry& r);
 void register_pooling(Registry& r);
+void register_pooling_quantized(Registry& r);
+void register_reduce_quantized(Registry& r);
 void register_transpose_conv(Registry& r);
 
 const Registry& builtin_registry() {
@@ -63,6 +65,8 @@ const Registry& builtin_registry() {
     register_depthwise_conv_2d(r);
     register_fully_connected(r);
     register_pooling(r);
+    register_pooling_quantized(r);
+    register_reduce_quantized(r);
     register_transpose_conv(r);
     return r;
   }();
