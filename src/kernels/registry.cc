@@ -27,13 +27,18 @@ void register_fill(Registry& r);
 void register_depth_to_space(Registry& r);
 void register_densify(Registry& r);
 void register_batch_matmul(Registry& r);
+void register_batch_matmul_quantized(Registry& r);
 void register_conv_2d(Registry& r);
+void register_conv_2d_quantized(Registry& r);
 void register_depthwise_conv_2d(Registry& r);
+void register_depthwise_conv_2d_quantized(Registry& r);
 void register_fully_connected(Registry& r);
+void register_fully_connected_quantized(Registry& r);
 void register_pooling(Registry& r);
 void register_pooling_quantized(Registry& r);
 void register_reduce_quantized(Registry& r);
 void register_transpose_conv(Registry& r);
+void register_transpose_conv_quantized(Registry& r);
 
 const Registry& builtin_registry() {
   static const Registry registry = [] {
@@ -61,13 +66,18 @@ const Registry& builtin_registry() {
     register_depth_to_space(r);
     register_densify(r);
     register_batch_matmul(r);
+    register_batch_matmul_quantized(r);
     register_conv_2d(r);
+    register_conv_2d_quantized(r);
     register_depthwise_conv_2d(r);
+    register_depthwise_conv_2d_quantized(r);
     register_fully_connected(r);
+    register_fully_connected_quantized(r);
     register_pooling(r);
     register_pooling_quantized(r);
     register_reduce_quantized(r);
     register_transpose_conv(r);
+    register_transpose_conv_quantized(r);
     return r;
   }();
   return registry;
