@@ -78,6 +78,7 @@ class QuantizedSoftmaxKernel final : public Kernel {
     depth_ = in.dim(in.rank() - 1);
     out_scale_ = qo.scale;
     out_zero_point_ = qo.zero_point;
+    location_ = ctx.location();
     ctx.set_output_shape(0, {in.shape.begin(), in.shape.end()});
 
     if (log_) {
@@ -98,19 +99,24 @@ class QuantizedSoftmaxKernel final : public Kernel {
     const int64_t rows = ctx.inputs[0].num_elements() / depth_;
     const std::byte* in = ctx.inputs[0].data;
     std::byte* out = ctx.outputs[0].data;
-#pragma omp parallel for schedule(static) if (rows * depth_ >= kParallelMinElements)
+    int64_t overflowing_rows = 0;  // exceptions may not leave the parallel loop
+#pragma omp parallel for schedule(static) reduction(+ : overflowing_rows) if (rows * depth_ >= kParallelMinElements)
     for (int64_t r = 0; r < rows; ++r) {
       const int64_t at = r * depth_;
       if (log_) {
         log_softmax_row(reinterpret_cast<const int8_t*>(in) + at, reinterpret_cast<int8_t*>(out) + at);
       } else if (in_ == DType::Int16) {
-        softmax_int16_row(reinterpret_cast<const int16_t*>(in) + at, reinterpret_cast<int16_t*>(out) + at);
+        if (!softmax_int16_row(reinterpret_cast<const int16_t*>(in) + at, reinterpret_cast<int16_t*>(out) + at))
+          ++overflowing_rows;
       } else if (out_ == DType::Int8) {
         softmax_row(reinterpret_cast<const int8_t*>(in) + at, reinterpret_cast<int8_t*>(out) + at);
       } else {
         softmax_row(reinterpret_cast<const int8_t*>(in) + at, reinterpret_cast<int16_t*>(out) + at);
       }
     }
+    if (overflowing_rows > 0)
+      throw Error(fmt::format("{}: int16 SOFTMAX: in {} row(s) of {} values the exponentials sum past "
+                              "int32, where LiteRT's kernel is undefined", location_, overflowing_rows, depth_));
   }
 
  private:
@@ -184,17 +190,21 @@ class QuantizedSoftmaxKernel final : public Kernel {
     }
   }
 
-  void softmax_int16_row(const int16_t* x, int16_t* y) const {
+  // False when the row's exponentials overflow the runtime's int32 sum
+  // (rows longer than 65537 can), where LiteRT's result is undefined.
+  bool softmax_int16_row(const int16_t* x, int16_t* y) const {
     int16_t max = std::numeric_limits<int16_t>::min();
     for (int64_t c = 0; c < depth_; ++c) max = std::max(max, x[c]);
     // exp(x − max) in Q0.15, kept in the output row; their sum in Q16.15.
-    int32_t sum = 0;
+    int64_t wide_sum = 0;
     for (int64_t c = 0; c < depth_; ++c) {
       const int32_t scaled = multiply_by_quantized_multiplier(int32_t{x[c]} - max, input_multiplier_);
       const auto centred = static_cast<int16_t>(std::clamp<int32_t>(scaled + 32767, -32768, 32767));
       y[c] = lut_lookup(centred, exp_lut_);
-      sum += y[c];
+      wide_sum += y[c];
     }
+    if (wide_sum > std::numeric_limits<int32_t>::max()) return false;
+    const auto sum = static_cast<int32_t>(wide_sum);
     // 1/sum: the sum normalised to [1, 2) in Q1.14-ish, recentred for the
     // symmetric 1/(1+x) table.
     const int headroom_plus_one = std::countl_zero(static_cast<uint32_t>(sum));
@@ -209,6 +219,7 @@ class QuantizedSoftmaxKernel final : public Kernel {
       const auto result = static_cast<int32_t>((int64_t{y[c]} * reciprocal + round) >> right_shift);
       y[c] = static_cast<int16_t>(std::clamp<int32_t>(result, 0, 32767));
     }
+    return true;
   }
 
   bool log_;
@@ -220,6 +231,7 @@ class QuantizedSoftmaxKernel final : public Kernel {
   std::array<float, 256> exp_{};
   Int16Lut exp_lut_{}, one_over_one_plus_x_lut_{};
   Multiplier input_multiplier_;
+  std::string location_;
 };
 
 }  // namespace

@@ -229,6 +229,12 @@ TEST(QuantizedSoftmax, RefusesWhatLiteRtRefuses) {
     run_kernel(softmax, {int8_in({1, 2}, 0.1f, 0)}, {OutputSpec{DType::Int16, quant(1.f / 65536, -40000)}});
   });
   EXPECT_NE(e.find("zero point -40000"), std::string::npos) << e;
+  // 70000 equal int16 values: exp(0) each, past int32 in LiteRT's sum.
+  e = error_of([&] {
+    run_kernel(softmax, {int16_in(std::vector<int16_t>(70000, 5), 0.1f)},
+               {OutputSpec{DType::Int16, quant(1.f / 32768, 0)}});
+  });
+  EXPECT_NE(e.find("in 1 row(s) of 70000 values the exponentials sum past int32"), std::string::npos) << e;
   auto y = run_kernel(softmax, {int8_in({3, 3}, 0.1f, 0)}, {OutputSpec{DType::Int16, quant(1.f / 65536, -32768)}});
   EXPECT_EQ(y[0].values<int16_t>(), (std::vector<int16_t>{0, 0}));  // 1/2 each
 }
