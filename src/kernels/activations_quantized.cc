@@ -252,8 +252,8 @@ class QuantizedActivationKernel final : public Kernel {
   void expect_scale(const PrepareContext& ctx, const TensorView& t, float scale, double expected,
                     std::string_view spelled) const {
     if (static_cast<double>(scale) != expected)
-      ctx.fail("{} tensor {} '{}' has scale {}; {} {} needs exactly {}, as LiteRT requires", "output",
-               t.index, t.name(), scale, dtype_name(dtype_), builtin_op_name(op_), spelled);
+      ctx.fail("output tensor {} '{}' has scale {}; {} {} needs exactly {}, as LiteRT requires", t.index,
+               t.name(), scale, dtype_name(dtype_), builtin_op_name(op_), spelled);
   }
 
   static HardSwishPlan plan_hard_swish(const PrepareContext& ctx, TensorQuant qi, TensorQuant qo) {
