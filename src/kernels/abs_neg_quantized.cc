@@ -7,6 +7,8 @@
 //  - NEG negates the stored integer and ignores quantization, as LiteRT's
 //    kernel does (−(−128) wraps to −128 in int8). It is only a real negation
 //    when the zero point is 0 and the output has the input's parameters.
+//
+// Followed at LiteRT commit f6745779 (google-ai-edge/LiteRT).
 #include <cstdint>
 #include <cstdlib>
 

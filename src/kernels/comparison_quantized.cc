@@ -18,6 +18,8 @@
 // the runtime (QuantizeMultiplierGreaterThanOne checks > 1) and a larger one
 // makes it shift by a negative amount (undefined; on x86 and wasm every value
 // collapses to its sign). octet refuses both at prepare.
+//
+// Followed at LiteRT commit f6745779 (google-ai-edge/LiteRT).
 #include "kernels/common.h"
 #include "kernels/elementwise.h"
 #include "kernels/quant_elementwise.h"

@@ -21,6 +21,8 @@
 //
 // Scales are combined in the precision LiteRT uses (float products, double
 // quotients), since that decides the multiplier's last bit.
+//
+// Followed at LiteRT commit f6745779 (google-ai-edge/LiteRT).
 #include <algorithm>
 #include <cstdint>
 #include <type_traits>

@@ -21,6 +21,7 @@
 //   q_out = clamp(z_out + M·(q_in − z_in)),  M = s_in / s_out in double,
 // with TFLite's double-rounding multiplier. Same scales and zero points 128
 // apart (int8 <-> uint8) give the runtime's bit flip, which this equals.
+// Followed at LiteRT commit f6745779.
 #include <cmath>
 #include <limits>
 #include <vector>

@@ -14,6 +14,8 @@
 //
 // Multipliers come from the float quotients the runtime computes (its
 // tensor parameters are floats) before they widen to double.
+//
+// Followed at LiteRT commit f6745779 (google-ai-edge/LiteRT).
 #include <algorithm>
 #include <cmath>
 #include <cstdint>

@@ -11,6 +11,8 @@
 //  - when condition, x, y and the output all hold one element, both keep the
 //    output's shape from the model (LiteRT "respects the original output
 //    shape" there rather than broadcasting ranks).
+//
+// Followed at LiteRT commit f6745779 (google-ai-edge/LiteRT).
 #include <algorithm>
 
 #include "kernels/common.h"
