@@ -6,6 +6,11 @@ namespace octet::kernels {
 
 void register_elementwise_binary(Registry& r);
 void register_comparison(Registry& r);
+void register_elementwise_binary_quantized(Registry& r);
+void register_comparison_quantized(Registry& r);
+void register_select(Registry& r);
+void register_relu_quantized(Registry& r);
+void register_abs_neg_quantized(Registry& r);
 void register_elementwise_unary(Registry& r);
 void register_activations(Registry& r);
 void register_softmax(Registry& r);
@@ -48,6 +53,11 @@ const Registry& builtin_registry() {
     Registry r;
     register_elementwise_binary(r);
     register_comparison(r);
+    register_elementwise_binary_quantized(r);
+    register_comparison_quantized(r);
+    register_select(r);
+    register_relu_quantized(r);
+    register_abs_neg_quantized(r);
     register_elementwise_unary(r);
     register_activations(r);
     register_softmax(r);
