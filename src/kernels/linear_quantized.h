@@ -37,29 +37,6 @@ namespace octet::kernels {
 
 enum class Rounding { Double, Ruy, Int64, FloatScale };
 
-// ruy's MultiplyByQuantizedMultiplier (shift in [-31, 7], checked at prepare).
-inline int32_t ruy_multiply_by_quantized_multiplier(int32_t x, Multiplier m) {
-  const int total_shift = 31 - m.shift;
-  const int64_t round = int64_t{1} << (total_shift - 1);
-  return static_cast<int32_t>((int64_t{x} * m.value + round) >> total_shift);
-}
-
-// LiteRT casts round(acc · scale) to int32 unchecked; octet saturates.
-inline int32_t float_scale_round(int64_t acc, double scale) {
-  const double v = std::round(static_cast<double>(acc) * scale);
-  if (v >= 2147483647.0) return std::numeric_limits<int32_t>::max();
-  if (v <= -2147483648.0) return std::numeric_limits<int32_t>::min();
-  return static_cast<int32_t>(v);
-}
-
-// int32 arithmetic that wraps as the runtime's does (no signed overflow UB).
-inline int32_t wrapping_add(int32_t a, int32_t b) {
-  return static_cast<int32_t>(static_cast<uint32_t>(a) + static_cast<uint32_t>(b));
-}
-inline int32_t wrapping_mul(int32_t a, int32_t b) {
-  return static_cast<int32_t>(static_cast<uint32_t>(a) * static_cast<uint32_t>(b));
-}
-
 // Sum → output integer for one op: multipliers (and, for FloatScale, real
 // scales) per output channel, the output zero point and the clamp of the
 // fused activation.

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <string_view>
@@ -51,7 +52,8 @@ inline int32_t rounding_divide_by_pot(int32_t x, int exponent) {
 // TFLite's MultiplyByQuantizedMultiplier (double rounding), int32 accumulator.
 // The left shift wraps like the runtime's two's-complement multiply.
 inline int32_t multiply_by_quantized_multiplier(int32_t x, Multiplier m) {
-  const int left = m.shift > 0 ? m.shift : 0;
+  // Kernels refuse shifts beyond 31 at prepare; the cap keeps C++ defined.
+  const int left = m.shift > 0 ? std::min(m.shift, 31) : 0;
   const int right = m.shift > 0 ? 0 : -m.shift;
   const auto shifted = static_cast<int32_t>(static_cast<uint32_t>(x) << left);
   return rounding_divide_by_pot(saturating_rounding_doubling_high_mul(shifted, m.value), right);
@@ -70,6 +72,31 @@ inline int32_t multiply_by_quantized_multiplier(int64_t x, Multiplier m) {
 // the elementwise kernels after their own input left shift.
 inline int32_t multiply_by_quantized_multiplier_smaller_than_one(int32_t x, Multiplier m) {
   return rounding_divide_by_pot(saturating_rounding_doubling_high_mul(x, m.value), -m.shift);
+}
+
+// The other two requantizations LiteRT's builtin kernels use (see
+// linear_quantized.h for which kernel takes which):
+// ruy's MultiplyByQuantizedMultiplier (shift in [-31, 7], checked at prepare).
+inline int32_t ruy_multiply_by_quantized_multiplier(int32_t x, Multiplier m) {
+  const int total_shift = 31 - m.shift;
+  const int64_t round = int64_t{1} << (total_shift - 1);
+  return static_cast<int32_t>((int64_t{x} * m.value + round) >> total_shift);
+}
+
+// LiteRT casts round(acc · scale) to int32 unchecked; octet saturates.
+inline int32_t float_scale_round(int64_t acc, double scale) {
+  const double v = std::round(static_cast<double>(acc) * scale);
+  if (v >= 2147483647.0) return std::numeric_limits<int32_t>::max();
+  if (v <= -2147483648.0) return std::numeric_limits<int32_t>::min();
+  return static_cast<int32_t>(v);
+}
+
+// int32 arithmetic that wraps as the runtime's does (no signed overflow UB).
+inline int32_t wrapping_add(int32_t a, int32_t b) {
+  return static_cast<int32_t>(static_cast<uint32_t>(a) + static_cast<uint32_t>(b));
+}
+inline int32_t wrapping_mul(int32_t a, int32_t b) {
+  return static_cast<int32_t>(static_cast<uint32_t>(a) * static_cast<uint32_t>(b));
 }
 
 // The representable range of a quantized dtype.

@@ -41,7 +41,14 @@ struct GTensor {
   int64_t lo = 0, hi = -1;
   bool omitted = false;  // an optional input left out (index -1)
 
-  GTensor&& range(int64_t l, int64_t h) && { lo = l; hi = h; return std::move(*this); }
+  // A copy with another random range (returns a new value, so
+  // `t = std::move(t).range(a, b)` keeps everything else).
+  GTensor range(int64_t l, int64_t h) && {
+    GTensor t = std::move(*this);
+    t.lo = l;
+    t.hi = h;
+    return t;
+  }
 };
 GTensor int8_tensor(std::vector<int32_t> shape, float scale, int64_t zero_point);
 GTensor int16_tensor(std::vector<int32_t> shape, float scale);
