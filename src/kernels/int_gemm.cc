@@ -68,6 +68,21 @@ __attribute__((target("avx2"))) inline __m256i load_pairs(const int8_t* b) {
 // spread over more multiplies. The shapes were measured, not derived: 6 × 16
 // runs 23 MAC/cycle of the 26 the multiply-add mix allows.
 
+// Writes (or with t.add adds) rows x width sums into acc, the columns that
+// exist.
+void store_tile(const int32_t* sums, int rows, int width, const Tile& t) {
+  const int64_t cols = std::min<int64_t>(width, t.cols);
+  for (int r = 0; r < rows; ++r) {
+    int32_t* dst = t.c + r * t.ldc;
+    const int32_t* src = sums + r * width;
+    if (t.add) {
+      for (int64_t j = 0; j < cols; ++j) dst[j] += src[j];
+    } else {
+      std::memcpy(dst, src, static_cast<size_t>(cols) * sizeof(int32_t));
+    }
+  }
+}
+
 template <int MR, int NP>
 __attribute__((target("avx2"))) void tile_avx2(const Tile& t) {
   __m256i acc[MR][2 * NP];
@@ -104,25 +119,16 @@ __attribute__((target("avx2"))) void tile_avx2(const Tile& t) {
       }
     }
   }
+  // Straight stores first, then the copy to acc: the epilogue's branches
+  // then cannot disturb the accumulators' registers in the loop.
+  alignas(32) int32_t sums[MR][2 * NP * 8];
 #pragma GCC unroll 8
-  for (int r = 0; r < MR; ++r) {
-    int32_t* dst = t.c + r * t.ldc;
+  for (int r = 0; r < MR; ++r)
 #pragma GCC unroll 8
-    for (int v = 0; v < 2 * NP; ++v, dst += 8) {
-      const int64_t cols = t.cols - 8 * v;
-      if (cols >= 8) {
-        auto* d = reinterpret_cast<__m256i*>(dst);
-        _mm256_storeu_si256(d, t.add ? _mm256_add_epi32(acc[r][v], _mm256_loadu_si256(d))
-                                     : acc[r][v]);
-      } else if (cols > 0) {
-        alignas(32) int32_t part[8];
-        _mm256_store_si256(reinterpret_cast<__m256i*>(part), acc[r][v]);
-        for (int64_t j = 0; j < cols; ++j) dst[j] = t.add ? dst[j] + part[j] : part[j];
-      }
-    }
-  }
+    for (int v = 0; v < 2 * NP; ++v)
+      _mm256_store_si256(reinterpret_cast<__m256i*>(sums[r] + 8 * v), acc[r][v]);
+  store_tile(&sums[0][0], MR, 2 * NP * 8, t);
 }
-
 // The activations' int16 pairs: row r's depths [2·p0, 2·p0 + 2·np) as
 // int32 words (low half the even depth) at out[r * kPairBlock + p]; a depth
 // ≥ k reads as zero. Sign-extending bytes to int16 in place gives exactly
@@ -217,19 +223,38 @@ void pack_int8(const int8_t* b, int64_t ldb, int32_t n, int32_t k, PackedInt8& o
   }
 }
 
+// BATCH_MATMUL packs its right operand on every run: each pair of depth rows
+// is interleaved byte by byte into each panel (a loop the compiler turns into
+// byte unpacks), and the channel sums run along the rows.
 void pack_int8_kn(const int8_t* b, int64_t ldb, int32_t k, int32_t n, PackedInt8& out) {
   out.n = n;
   out.k = k;
-  const int64_t panels = (int64_t{n} + kNr - 1) / kNr;
-  out.data.assign(static_cast<size_t>(panels * panel_bytes(k)), 0);
+  const int64_t panels = (int64_t{n} + kNr - 1) / kNr, pbytes = panel_bytes(k);
+  out.data.assign(static_cast<size_t>(panels * pbytes), 0);
   out.row_sums.assign(static_cast<size_t>(n), 0);
-  for (int32_t x = 0; x < k; ++x) {
-    const int8_t* row = b + x * ldb;  // depth x of every channel
-    for (int32_t c = 0; c < n; ++c) {
-      out.data[static_cast<size_t>((c / kNr) * panel_bytes(k) + (x / 2) * kNr * 2 + (c % kNr) * 2 +
-                                   x % 2)] = row[c];
-      out.row_sums[static_cast<size_t>(c)] += row[c];
+  for (int32_t x = 0; x < k; x += 2) {
+    const int8_t* even = b + x * ldb;
+    const int8_t* odd = x + 1 < k ? even + ldb : nullptr;
+    int8_t* dst = out.data.data() + (x / 2) * kNr * 2;
+    for (int64_t j = 0; j < panels; ++j, dst += pbytes) {
+      const int32_t c0 = static_cast<int32_t>(j * kNr), cols = std::min(kNr, n - c0);
+      if (cols == kNr && odd != nullptr) {
+        for (int32_t c = 0; c < kNr; ++c) {
+          dst[2 * c] = even[c0 + c];
+          dst[2 * c + 1] = odd[c0 + c];
+        }
+      } else {
+        for (int32_t c = 0; c < cols; ++c) {
+          dst[2 * c] = even[c0 + c];
+          dst[2 * c + 1] = odd != nullptr ? odd[c0 + c] : int8_t{0};
+        }
+      }
     }
+  }
+  int32_t* sums = out.row_sums.data();
+  for (int32_t x = 0; x < k; ++x) {
+    const int8_t* row = b + x * ldb;
+    for (int32_t c = 0; c < n; ++c) sums[c] += row[c];
   }
 }
 
