@@ -68,17 +68,18 @@ __attribute__((target("avx2"))) inline __m256i load_pairs(const int8_t* b) {
 // spread over more multiplies. The shapes were measured, not derived: 6 × 16
 // runs 23 MAC/cycle of the 26 the multiply-add mix allows.
 
-// Writes (or with t.add adds) rows x width sums into acc, the columns that
-// exist.
-void store_tile(const int32_t* sums, int rows, int width, const Tile& t) {
-  const int64_t cols = std::min<int64_t>(width, t.cols);
-  for (int r = 0; r < rows; ++r) {
+// Writes (or with t.add adds) MR x W sums into acc, the columns that exist.
+// A full tile copies a constant width (inline vector moves, no memcpy call).
+template <int MR, int W>
+void store_tile(const int32_t (&sums)[MR][W], const Tile& t) {
+  const bool full = t.cols >= W;
+  for (int r = 0; r < MR; ++r) {
     int32_t* dst = t.c + r * t.ldc;
-    const int32_t* src = sums + r * width;
-    if (t.add) {
-      for (int64_t j = 0; j < cols; ++j) dst[j] += src[j];
+    if (full && !t.add) {
+      for (int j = 0; j < W; ++j) dst[j] = sums[r][j];
     } else {
-      std::memcpy(dst, src, static_cast<size_t>(cols) * sizeof(int32_t));
+      const int64_t cols = std::min<int64_t>(W, t.cols);
+      for (int64_t j = 0; j < cols; ++j) dst[j] = t.add ? dst[j] + sums[r][j] : sums[r][j];
     }
   }
 }
@@ -127,7 +128,7 @@ __attribute__((target("avx2"))) void tile_avx2(const Tile& t) {
 #pragma GCC unroll 8
     for (int v = 0; v < 2 * NP; ++v)
       _mm256_store_si256(reinterpret_cast<__m256i*>(sums[r] + 8 * v), acc[r][v]);
-  store_tile(&sums[0][0], MR, 2 * NP * 8, t);
+  store_tile(sums, t);
 }
 // The activations' int16 pairs: row r's depths [2·p0, 2·p0 + 2·np) as
 // int32 words (low half the even depth) at out[r * kPairBlock + p]; a depth
@@ -204,58 +205,107 @@ void run(const Isa& x, const int8_t* a, int64_t lda, const PackedInt8& b, int32_
   }
 }
 
+// Eight channels' next 8 depth pairs (16 bytes of each of 8 rows) to 8
+// depth pairs of those channels: a transpose of 8 x 8 int16 (SSE2).
+void transpose_pairs_8x8(const int8_t* const rows[8], int64_t offset, int8_t* dst) {
+  __m128i r[8], t[8], u[8];
+  for (int i = 0; i < 8; ++i) r[i] = _mm_loadu_si128(reinterpret_cast<const __m128i*>(rows[i] + offset));
+  for (int i = 0; i < 4; ++i) {
+    t[2 * i] = _mm_unpacklo_epi16(r[2 * i], r[2 * i + 1]);
+    t[2 * i + 1] = _mm_unpackhi_epi16(r[2 * i], r[2 * i + 1]);
+  }
+  for (int i = 0; i < 2; ++i)
+    for (int h = 0; h < 2; ++h) {
+      u[4 * i + 2 * h] = _mm_unpacklo_epi32(t[4 * i + h], t[4 * i + h + 2]);
+      u[4 * i + 2 * h + 1] = _mm_unpackhi_epi32(t[4 * i + h], t[4 * i + h + 2]);
+    }
+  for (int i = 0; i < 4; ++i) {
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + (2 * i) * kNr * 2),
+                     _mm_unpacklo_epi64(u[i], u[i + 4]));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + (2 * i + 1) * kNr * 2),
+                     _mm_unpackhi_epi64(u[i], u[i + 4]));
+  }
+}
+
 }  // namespace
 
+// Whole groups of 8 channels × 16 depths go through transpose_pairs_8x8; the
+// other channels and depths byte by byte.
 void pack_int8(const int8_t* b, int64_t ldb, int32_t n, int32_t k, PackedInt8& out) {
   out.n = n;
   out.k = k;
-  const int64_t panels = (int64_t{n} + kNr - 1) / kNr, full_pairs = k / 2;
-  out.data.assign(static_cast<size_t>(panels * panel_bytes(k)), 0);
+  const int64_t panels = (int64_t{n} + kNr - 1) / kNr, pbytes = panel_bytes(k);
+  out.data.assign(static_cast<size_t>(panels * pbytes), 0);
   out.row_sums.assign(static_cast<size_t>(n), 0);
-  for (int32_t c = 0; c < n; ++c) {
-    const int8_t* row = b + c * ldb;
-    int8_t* dst = out.data.data() + (c / kNr) * panel_bytes(k) + (c % kNr) * 2;
-    for (int64_t p = 0; p < full_pairs; ++p) std::memcpy(dst + p * kNr * 2, row + 2 * p, 2);
-    if (k % 2 != 0) dst[full_pairs * kNr * 2] = row[k - 1];
+  const int32_t k16 = k / 16 * 16;
+  int32_t c = 0;
+  for (; c + 8 <= n; c += 8) {
+    const int8_t* rows[8];
+    for (int i = 0; i < 8; ++i) rows[i] = b + (c + i) * ldb;
+    int8_t* dst = out.data.data() + (c / kNr) * pbytes + (c % kNr) * 2;
+    for (int32_t x = 0; x < k16; x += 16) transpose_pairs_8x8(rows, x, dst + (x / 2) * kNr * 2);
+  }
+  for (int32_t ch = 0; ch < n; ++ch) {
+    const int8_t* row = b + ch * ldb;
+    int8_t* dst = out.data.data() + (ch / kNr) * pbytes + (ch % kNr) * 2;
+    for (int32_t x = ch < c ? k16 : 0; x < k; ++x) dst[(x / 2) * kNr * 2 + x % 2] = row[x];
     int32_t sum = 0;
-    for (int32_t i = 0; i < k; ++i) sum += row[i];
-    out.row_sums[static_cast<size_t>(c)] = sum;
+    for (int32_t x = 0; x < k; ++x) sum += row[x];
+    out.row_sums[static_cast<size_t>(ch)] = sum;
   }
 }
 
 // BATCH_MATMUL packs its right operand on every run: each pair of depth rows
-// is interleaved byte by byte into each panel (a loop the compiler turns into
-// byte unpacks), and the channel sums run along the rows.
+// is interleaved byte by byte into each panel (SSE2 unpacks for whole
+// panels), and the channel sums run along the rows.
 void pack_int8_kn(const int8_t* b, int64_t ldb, int32_t k, int32_t n, PackedInt8& out) {
   out.n = n;
   out.k = k;
   const int64_t panels = (int64_t{n} + kNr - 1) / kNr, pbytes = panel_bytes(k);
   out.data.assign(static_cast<size_t>(panels * pbytes), 0);
   out.row_sums.assign(static_cast<size_t>(n), 0);
+  const int64_t full_panels = n / kNr;
   for (int32_t x = 0; x < k; x += 2) {
     const int8_t* even = b + x * ldb;
     const int8_t* odd = x + 1 < k ? even + ldb : nullptr;
     int8_t* dst = out.data.data() + (x / 2) * kNr * 2;
-    for (int64_t j = 0; j < panels; ++j, dst += pbytes) {
-      const int32_t c0 = static_cast<int32_t>(j * kNr), cols = std::min(kNr, n - c0);
-      if (cols == kNr && odd != nullptr) {
-        for (int32_t c = 0; c < kNr; ++c) {
-          dst[2 * c] = even[c0 + c];
-          dst[2 * c + 1] = odd[c0 + c];
-        }
-      } else {
-        for (int32_t c = 0; c < cols; ++c) {
-          dst[2 * c] = even[c0 + c];
-          dst[2 * c + 1] = odd != nullptr ? odd[c0 + c] : int8_t{0};
-        }
+    int64_t j = 0;
+    if (odd != nullptr) {
+      for (; j < full_panels; ++j) {
+        const __m128i e = _mm_loadu_si128(reinterpret_cast<const __m128i*>(even + j * kNr));
+        const __m128i o = _mm_loadu_si128(reinterpret_cast<const __m128i*>(odd + j * kNr));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + j * pbytes), _mm_unpacklo_epi8(e, o));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + j * pbytes + 16), _mm_unpackhi_epi8(e, o));
+      }
+    }
+    for (int64_t c = j * kNr; c < n; ++c) {
+      int8_t* pair = dst + (c / kNr) * pbytes + (c % kNr) * 2;
+      pair[0] = even[c];
+      pair[1] = odd != nullptr ? odd[c] : int8_t{0};
+    }
+  }
+  // Channel sums: 16 channels at a time in int16 lanes, which hold 256 rows
+  // of int8 (256 · −128 = −32768) before they are widened into the int32 sums.
+  int32_t* sums = out.row_sums.data();
+  int32_t c = 0;
+  for (; c + 16 <= n; c += 16) {
+    for (int32_t x0 = 0; x0 < k; x0 += 256) {
+      __m128i lo = _mm_setzero_si128(), hi = _mm_setzero_si128();
+      for (int32_t x = x0; x < std::min(k, x0 + 256); ++x) {
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b + x * ldb + c));
+        lo = _mm_add_epi16(lo, _mm_cvtepi8_epi16(v));
+        hi = _mm_add_epi16(hi, _mm_cvtepi8_epi16(_mm_srli_si128(v, 8)));
+      }
+      const __m128i parts[4] = {_mm_cvtepi16_epi32(lo), _mm_cvtepi16_epi32(_mm_srli_si128(lo, 8)),
+                                _mm_cvtepi16_epi32(hi), _mm_cvtepi16_epi32(_mm_srli_si128(hi, 8))};
+      for (int q = 0; q < 4; ++q) {
+        auto* s4 = reinterpret_cast<__m128i*>(sums + c + 4 * q);
+        _mm_storeu_si128(s4, _mm_add_epi32(_mm_loadu_si128(s4), parts[q]));
       }
     }
   }
-  int32_t* sums = out.row_sums.data();
-  for (int32_t x = 0; x < k; ++x) {
-    const int8_t* row = b + x * ldb;
-    for (int32_t c = 0; c < n; ++c) sums[c] += row[c];
-  }
+  for (; c < n; ++c)
+    for (int32_t x = 0; x < k; ++x) sums[c] += b[x * ldb + c];
 }
 
 // Walks the packed panels directly, one row and one panel at a time.

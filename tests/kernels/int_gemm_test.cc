@@ -39,7 +39,13 @@ int8_t value(Fill fill, std::mt19937& rng, int64_t i, bool left) {
 // Row strides wider than the rows (views into larger tensors) when `padded`.
 Operands make(int32_t m, int32_t n, int32_t k, Fill fill, uint32_t seed, bool padded = false) {
   std::mt19937 rng(seed);
-  Operands o{m, n, k, k + (padded ? 5 : 0), k + (padded ? 3 : 0), n + (padded ? 7 : 0)};
+  Operands o;
+  o.m = m;
+  o.n = n;
+  o.k = k;
+  o.lda = k + (padded ? 5 : 0);
+  o.ldb = k + (padded ? 3 : 0);
+  o.ldc = n + (padded ? 7 : 0);
   o.a.resize(static_cast<size_t>(m * o.lda));
   o.b.resize(static_cast<size_t>(n * o.ldb));
   for (size_t i = 0; i < o.a.size(); ++i) o.a[i] = value(fill, rng, static_cast<int64_t>(i), true);
@@ -108,7 +114,8 @@ TEST(Int8Gemm, FastEqualsReferenceOnManyShapes) {
     for (int32_t n : {1, 15, 16, 17, 48, 63, 65, 300})
       for (int32_t k : {1, 2, 3, 4, 5, 31, 32, 33, 64, 255, 257, 300, 1025, 2051}) {
         if (int64_t{m} * n * k > 8'000'000) continue;
-        check_all_paths(make(m, n, k, Fill::Random, seed++, seed % 2 == 0));
+        ++seed;
+        check_all_paths(make(m, n, k, Fill::Random, seed, seed % 2 == 0));
         if (::testing::Test::HasFatalFailure()) return;
       }
 }
@@ -210,16 +217,20 @@ TEST(Int8Gemm, RowSumsAndRepacking) {
   }, "repacked");
 }
 
-// b stored [k x n] packs to exactly what its transpose [n x k] packs to.
+// b stored [k x n] packs to exactly what its transpose [n x k] packs to,
+// row sums included (the [k x n] packer sums 256 depths in int16 lanes
+// before widening: all −128 over 513 depths crosses that twice).
 TEST(Int8Gemm, PackKnEqualsPackOfTheTranspose) {
-  for (auto [n, k] : {std::pair{1, 1}, std::pair{17, 3}, std::pair{64, 64}, std::pair{33, 130}}) {
+  for (auto [n, k] : {std::pair{1, 1}, std::pair{17, 3}, std::pair{64, 64}, std::pair{33, 130},
+                      std::pair{40, 600}, std::pair{16, 513}}) {
     std::mt19937 rng(static_cast<uint32_t>(n * k));
+    const bool all_min = k == 513;
     const int64_t ld = n + 2;
     std::vector<int8_t> kn(static_cast<size_t>(k * ld)), nk(static_cast<size_t>(n * k));
     for (int32_t x = 0; x < k; ++x)
       for (int32_t c = 0; c < n; ++c)
         nk[static_cast<size_t>(c * k + x)] = kn[static_cast<size_t>(x * ld + c)] =
-            static_cast<int8_t>(rng());
+            all_min ? int8_t{-128} : static_cast<int8_t>(rng());
     PackedInt8 from_kn, from_nk;
     pack_int8_kn(kn.data(), ld, k, n, from_kn);
     pack_int8(nk.data(), k, n, k, from_nk);
@@ -227,6 +238,9 @@ TEST(Int8Gemm, PackKnEqualsPackOfTheTranspose) {
     EXPECT_EQ(from_kn.k, k);
     EXPECT_EQ(from_kn.data, from_nk.data) << n << "x" << k;
     EXPECT_EQ(from_kn.row_sums, from_nk.row_sums) << n << "x" << k;
+    if (all_min) {
+      for (int32_t sum : from_kn.row_sums) EXPECT_EQ(sum, -128 * 513);
+    }
   }
 }
 
