@@ -29,7 +29,6 @@
 #include <algorithm>
 #include <cstring>
 
-#include "kernels/gemm.h"  // kMinParallelMacs
 
 namespace octet::kernels {
 namespace {
@@ -333,7 +332,7 @@ void int8_gemm(const int8_t* a, int64_t lda, int32_t m, const PackedInt8& b, int
   const Isa* x = isa();
   if (x == nullptr) return int8_gemm_reference(a, lda, m, b, acc, ldc);
   const int64_t panels = (int64_t{b.n} + kNr - 1) / kNr;
-  const int nthreads = threads && int64_t{m} * b.n * b.k >= kMinParallelMacs && !omp_in_parallel()
+  const int nthreads = threads && int64_t{m} * b.n * b.k >= kMinParallelInt8Macs && !omp_in_parallel()
                            ? omp_get_max_threads() : 1;
   if (nthreads <= 1) return run(*x, a, lda, b, acc, ldc, 0, m, 0, panels);
   // Few rows (a fully connected layer on one vector): split the panels, each

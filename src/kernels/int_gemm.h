@@ -38,9 +38,16 @@ void pack_int8_kn(const int8_t* b, int64_t ldb, int32_t k, int32_t n, PackedInt8
 inline constexpr int32_t kMaxInt8GemmDepth = 131071;
 
 // acc[m x n] (row stride ldc) = a [m x k] (row stride lda) · bᵀ. Uses both
-// cores when the product is large and the caller is not already parallel.
+// cores when the product has at least kMinParallelInt8Macs multiply-adds,
+// `threads` allows it and the caller is not already parallel.
 void int8_gemm(const int8_t* a, int64_t lda, int32_t m, const PackedInt8& b, int32_t* acc,
                int64_t ldc, bool threads = true);
+
+// Four times gemm.h's kMinParallelMacs: an int8 multiply-add takes a third to
+// a quarter of a float one here (AVX2), so a fork/join pays off only on
+// proportionally larger products ([1 x 256]·[256 x 1024] stays on one core,
+// [1 x 512]·[512 x 2048] uses two).
+inline constexpr int64_t kMinParallelInt8Macs = int64_t{1} << 20;
 
 // The portable loop, for tests: the fast paths must equal it exactly.
 void int8_gemm_reference(const int8_t* a, int64_t lda, int32_t m, const PackedInt8& b,

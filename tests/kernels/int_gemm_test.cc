@@ -12,7 +12,6 @@
 #include <thread>
 #include <vector>
 
-#include "kernels/gemm.h"  // kMinParallelMacs
 
 namespace octet::kernels {
 namespace {
@@ -167,13 +166,13 @@ TEST(Int8Gemm, EmptyDepthGivesZeros) {
   for (int32_t v : c) EXPECT_EQ(v, 0);
 }
 
-// Above kMinParallelMacs both cores work: split by channels for few rows,
+// Above kMinParallelInt8Macs both cores work: split by channels for few rows,
 // by rows for many. Inside a parallel region the product stays on the
 // calling thread. All give the one-thread integers.
 TEST(Int8Gemm, ThreadsGiveTheSameIntegers) {
-  for (auto [m, n, k] : {std::tuple{1, 1024, 512}, std::tuple{5, 999, 300}, std::tuple{64, 1024, 256},
+  for (auto [m, n, k] : {std::tuple{1, 2048, 512}, std::tuple{5, 999, 300}, std::tuple{64, 1024, 256},
                          std::tuple{301, 70, 577}}) {
-    ASSERT_GE(int64_t{m} * n * k, kMinParallelMacs);
+    ASSERT_GE(int64_t{m} * n * k, kMinParallelInt8Macs);
     const Operands o = make(m, n, k, Fill::Random, static_cast<uint32_t>(m + n + k), true);
     check_all_paths(o);
     if (::testing::Test::HasFatalFailure()) return;
