@@ -3,11 +3,16 @@
 // which must agree with the options' output_type when the file has them).
 // Ties keep the first index; for float, NaN never wins and a number replaces
 // a NaN, as LiteRT's reference GetComparefunction.
+//
+// Quantized inputs compare as integers (the scale is positive, so the order
+// is the real values' order): int8 and uint8 as LiteRT; it has no int16
+// kernel for these ops, and octet refuses a quantized int16 input too.
 #include <cmath>
 #include <type_traits>
 #include <vector>
 
 #include "kernels/common.h"
+#include "kernels/movement.h"
 
 namespace octet::kernels {
 namespace {
@@ -33,6 +38,7 @@ class ArgMinMax : public Kernel {
         ctx.fail("input tensor {} '{}' is {}, not supported", in.index, in.name(),
                  dtype_name(in.dtype));
     }
+    expect_not_quantized_as(ctx, in, "input", DType::Int16);
     ctx.expect_rank(in, 1, 16, "input");
     const TensorView& out = ctx.output(0);
     if (out.dtype != DType::Int32 && out.dtype != DType::Int64)
@@ -127,8 +133,8 @@ std::unique_ptr<Kernel> make_arg_min(const Op& op) {
 }  // namespace
 
 void register_arg_max(Registry& r) {
-  r.add(BuiltinOp::ArgMax, make_arg_max);
-  r.add(BuiltinOp::ArgMin, make_arg_min);
+  r.add_any(BuiltinOp::ArgMax, make_arg_max);
+  r.add_any(BuiltinOp::ArgMin, make_arg_min);
 }
 
 }  // namespace octet::kernels

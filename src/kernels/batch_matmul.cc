@@ -7,6 +7,7 @@
 
 #include <algorithm>
 
+#include "kernels/batch_matmul_shape.h"
 #include "kernels/float_prepare.h"
 #include "kernels/gemm.h"
 
@@ -14,6 +15,21 @@ namespace octet::kernels {
 namespace {
 
 constexpr int kMaxBatchMatMulRank = 5;
+
+std::vector<int32_t> extended(std::span<const int32_t> shape, int rank) {
+  std::vector<int32_t> e(static_cast<size_t>(rank) - shape.size(), 1);
+  e.insert(e.end(), shape.begin(), shape.end());
+  return e;
+}
+
+// Offsets for one more (outer) batch dimension of size n and stride s.
+void expand(std::vector<int64_t>& offsets, int32_t n, int64_t stride) {
+  std::vector<int64_t> out;
+  out.reserve(offsets.size() * static_cast<size_t>(n));
+  for (int32_t i = 0; i < n; ++i)
+    for (int64_t o : offsets) out.push_back(i * stride + o);
+  offsets = std::move(out);
+}
 
 class BatchMatMul final : public Kernel {
  public:
@@ -27,44 +43,16 @@ class BatchMatMul final : public Kernel {
     expect_float32(ctx, lhs, "lhs");
     expect_float32(ctx, rhs, "rhs");
     expect_float32(ctx, ctx.output(0), "output");
-    ctx.expect_rank(lhs, 2, kMaxBatchMatMulRank, "lhs");
-    ctx.expect_rank(rhs, 2, kMaxBatchMatMulRank, "rhs");
-
-    const int rank = std::max(lhs.rank(), rhs.rank());
-    const std::vector<int32_t> l = extended(lhs.shape, rank), r = extended(rhs.shape, rank);
-    rows_ = options_.adj_x ? l[rank - 1] : l[rank - 2];
-    depth_ = options_.adj_x ? l[rank - 2] : l[rank - 1];
-    cols_ = options_.adj_y ? r[rank - 2] : r[rank - 1];
-    const int32_t rhs_depth = options_.adj_y ? r[rank - 1] : r[rank - 2];
-    if (depth_ != rhs_depth)
-      ctx.fail("lhs tensor {} '{}' [{}] (adj_x {}) and rhs tensor {} '{}' [{}] (adj_y {}) do not "
-               "multiply: inner dimensions {} and {}", lhs.index, lhs.name(),
-               fmt::join(lhs.shape, ","), options_.adj_x, rhs.index, rhs.name(),
-               fmt::join(rhs.shape, ","), options_.adj_y, depth_, rhs_depth);
-
-    // Batch dimensions: broadcast, and the offset of each output batch's
-    // operands, walking the output batches in row-major order.
-    std::vector<int32_t> out_shape(static_cast<size_t>(rank));
-    int64_t lhs_stride = int64_t{rows_} * depth_, rhs_stride = int64_t{depth_} * cols_;
-    lhs_offsets_ = {0};
-    rhs_offsets_ = {0};
-    for (int i = rank - 3; i >= 0; --i) {
-      if (l[i] != r[i] && l[i] != 1 && r[i] != 1)
-        ctx.fail("batch dimension {} does not broadcast: lhs tensor {} '{}' [{}], rhs tensor {} "
-                 "'{}' [{}]", i, lhs.index, lhs.name(), fmt::join(lhs.shape, ","), rhs.index,
-                 rhs.name(), fmt::join(rhs.shape, ","));
-      out_shape[i] = l[i] == 1 ? r[i] : l[i];
-      expand(lhs_offsets_, out_shape[i], l[i] == 1 ? 0 : lhs_stride);
-      expand(rhs_offsets_, out_shape[i], r[i] == 1 ? 0 : rhs_stride);
-      lhs_stride *= l[i];
-      rhs_stride *= r[i];
-    }
-    out_shape[rank - 2] = rows_;
-    out_shape[rank - 1] = cols_;
-    ctx.set_output_shape(0, std::move(out_shape));
+    const BatchMatMulShape shape = batch_matmul_shape(ctx, lhs, rhs, options_.adj_x, options_.adj_y);
+    rows_ = shape.rows;
+    depth_ = shape.depth;
+    cols_ = shape.cols;
+    lhs_offsets_ = shape.lhs_offsets;
+    rhs_offsets_ = shape.rhs_offsets;
+    ctx.set_output_shape(0, shape.output);
     // One shared rhs (x @ W in a Transformer): the batches of a row-major
     // lhs stack into one taller product.
-    stack_batches_ = rhs_stride == int64_t{depth_} * cols_ && !options_.adj_x;
+    stack_batches_ = shape.rhs_shared && !options_.adj_x;
     // The rhs is packed per product (gemm.h), into one slot per thread.
     threads_ = std::max(1, omp_get_max_threads());
     ctx.request_scratch(static_cast<size_t>(threads_ * packed_size(depth_, cols_)) * sizeof(float));
@@ -100,20 +88,6 @@ class BatchMatMul final : public Kernel {
   }
 
  private:
-  static std::vector<int32_t> extended(std::span<const int32_t> shape, int rank) {
-    std::vector<int32_t> e(static_cast<size_t>(rank) - shape.size(), 1);
-    e.insert(e.end(), shape.begin(), shape.end());
-    return e;
-  }
-  // Offsets for one more (outer) batch dimension of size n and stride s.
-  static void expand(std::vector<int64_t>& offsets, int32_t n, int64_t stride) {
-    std::vector<int64_t> out;
-    out.reserve(offsets.size() * static_cast<size_t>(n));
-    for (int32_t i = 0; i < n; ++i)
-      for (int64_t o : offsets) out.push_back(i * stride + o);
-    offsets = std::move(out);
-  }
-
   opt::BatchMatMul options_;
   int32_t rows_ = 0, depth_ = 0, cols_ = 0;
   std::vector<int64_t> lhs_offsets_, rhs_offsets_;
@@ -122,6 +96,46 @@ class BatchMatMul final : public Kernel {
 };
 
 }  // namespace
+
+BatchMatMulShape batch_matmul_shape(const PrepareContext& ctx, const TensorView& lhs,
+                                    const TensorView& rhs, bool adj_x, bool adj_y) {
+  ctx.expect_rank(lhs, 2, kMaxBatchMatMulRank, "lhs");
+  ctx.expect_rank(rhs, 2, kMaxBatchMatMulRank, "rhs");
+  BatchMatMulShape s;
+  const int rank = std::max(lhs.rank(), rhs.rank());
+  const std::vector<int32_t> l = extended(lhs.shape, rank), r = extended(rhs.shape, rank);
+  s.rows = adj_x ? l[rank - 1] : l[rank - 2];
+  s.depth = adj_x ? l[rank - 2] : l[rank - 1];
+  s.cols = adj_y ? r[rank - 2] : r[rank - 1];
+  const int32_t rhs_depth = adj_y ? r[rank - 1] : r[rank - 2];
+  if (s.depth != rhs_depth)
+    ctx.fail("lhs tensor {} '{}' [{}] (adj_x {}) and rhs tensor {} '{}' [{}] (adj_y {}) do not "
+             "multiply: inner dimensions {} and {}", lhs.index, lhs.name(),
+             fmt::join(lhs.shape, ","), adj_x, rhs.index, rhs.name(), fmt::join(rhs.shape, ","),
+             adj_y, s.depth, rhs_depth);
+
+  // Batch dimensions: broadcast, and the offset of each output batch's
+  // operands, walking the output batches in row-major order.
+  s.output.assign(static_cast<size_t>(rank), 0);
+  int64_t lhs_stride = int64_t{s.rows} * s.depth, rhs_stride = int64_t{s.depth} * s.cols;
+  s.lhs_offsets = {0};
+  s.rhs_offsets = {0};
+  for (int i = rank - 3; i >= 0; --i) {
+    if (l[i] != r[i] && l[i] != 1 && r[i] != 1)
+      ctx.fail("batch dimension {} does not broadcast: lhs tensor {} '{}' [{}], rhs tensor {} "
+               "'{}' [{}]", i, lhs.index, lhs.name(), fmt::join(lhs.shape, ","), rhs.index,
+               rhs.name(), fmt::join(rhs.shape, ","));
+    s.output[i] = l[i] == 1 ? r[i] : l[i];
+    expand(s.lhs_offsets, s.output[i], l[i] == 1 ? 0 : lhs_stride);
+    expand(s.rhs_offsets, s.output[i], r[i] == 1 ? 0 : rhs_stride);
+    lhs_stride *= l[i];
+    rhs_stride *= r[i];
+  }
+  s.output[rank - 2] = s.rows;
+  s.output[rank - 1] = s.cols;
+  s.rhs_shared = rhs_stride == int64_t{s.depth} * s.cols;
+  return s;
+}
 
 void register_batch_matmul(Registry& registry) {
   registry.add(BuiltinOp::BatchMatmul, make_kernel<BatchMatMul>);

@@ -1,7 +1,7 @@
 // EQUAL, NOT_EQUAL, LESS, LESS_EQUAL, GREATER, GREATER_EQUAL (bool output),
-// LOGICAL_AND, LOGICAL_OR, LOGICAL_NOT, and SELECT_V2, all with numpy
-// broadcasting (SELECT_V2 across its three inputs), as TFLite's
-// comparisons.cc, logical.cc and select.cc.
+// LOGICAL_AND, LOGICAL_OR and LOGICAL_NOT, with numpy broadcasting, as
+// TFLite's comparisons.cc and logical.cc. Quantized comparisons are in
+// comparison_quantized.cc, SELECT/SELECT_V2 in select.cc.
 //
 // Bool tensors hold one byte per element; kernels read any non-zero byte as
 // true and write 0 or 1. Comparisons of float NaN follow IEEE (every
@@ -164,74 +164,6 @@ class LogicalNotKernel final : public Kernel {
   }
 };
 
-// SELECT_V2(condition, x, y): out = condition ? x : y, all three broadcast
-// to a common shape. Selection copies elements, so the kernel works on
-// element bytes and is the same for every dtype it accepts.
-class SelectV2Kernel final : public Kernel {
- public:
-  explicit SelectV2Kernel(const Op&) {}
-
-  void prepare(PrepareContext& ctx) override {
-    ctx.expect_inputs(3, 3);
-    ctx.expect_outputs(1);
-    const TensorView& cond = ctx.input(0);
-    const TensorView& x = ctx.input(1);
-    const TensorView& y = ctx.input(2);
-    ctx.expect_dtype(cond, DType::Bool, "condition");
-    if (x.dtype != DType::Float32 && x.dtype != DType::Int32 && x.dtype != DType::Int64 &&
-        x.dtype != DType::Bool)
-      fail_dtype(ctx, x, "input 1 (x)", "float32, int32, int64 or bool");
-    ctx.expect_dtype(y, x.dtype, "input 2 (y)");
-    ctx.expect_dtype(ctx.output(0), x.dtype, "output");
-    const std::vector<int32_t> xy = broadcast_shape(ctx, x.shape, y.shape);
-    std::vector<int32_t> shape = broadcast_shape(ctx, cond.shape, xy);
-    plan_ = plan_broadcast<3>({cond.shape, x.shape, y.shape}, shape);
-    ctx.set_output_shape(0, std::move(shape));
-    element_size_ = dtype_size(x.dtype);
-  }
-
-  void eval(const EvalContext& ctx) override {
-    switch (element_size_) {
-      case 1:
-        run<uint8_t>(ctx);
-        break;
-      case 4:
-        run<uint32_t>(ctx);
-        break;
-      case 8:
-        run<uint64_t>(ctx);
-        break;
-      default:
-        break;
-    }
-  }
-
- private:
-  template <class E>
-  void run(const EvalContext& ctx) {
-    const auto* c = ctx.inputs[0].data_as<const uint8_t>();
-    const E* x = ctx.inputs[1].data_as<const E>();
-    const E* y = ctx.inputs[2].data_as<const E>();
-    E* out = ctx.outputs[0].data_as<E>();
-    const int64_t n = plan_.row_length();
-    const int64_t sc = plan_.row_varies(0), sx = plan_.row_varies(1), sy = plan_.row_varies(2);
-    for_each_row(plan_, [&](const std::array<int64_t, 3>& off, int64_t o) {
-      const uint8_t* cr = c + off[0];
-      const E* xr = x + off[1];
-      const E* yr = y + off[2];
-      E* z = out + o;
-      if (sc && sx && sy) {
-        for (int64_t i = 0; i < n; ++i) z[i] = cr[i] ? xr[i] : yr[i];
-      } else {
-        for (int64_t i = 0; i < n; ++i) z[i] = cr[i * sc] ? xr[i * sx] : yr[i * sy];
-      }
-    });
-  }
-
-  BroadcastPlan<3> plan_;
-  size_t element_size_ = 4;
-};
-
 }  // namespace
 
 void register_comparison(Registry& r) {
@@ -241,7 +173,6 @@ void register_comparison(Registry& r) {
   r.add(BuiltinOp::LogicalAnd, make_kernel<LogicalBinaryKernel>);
   r.add(BuiltinOp::LogicalOr, make_kernel<LogicalBinaryKernel>);
   r.add(BuiltinOp::LogicalNot, make_kernel<LogicalNotKernel>);
-  r.add(BuiltinOp::SelectV2, make_kernel<SelectV2Kernel>);
 }
 
 }  // namespace octet::kernels

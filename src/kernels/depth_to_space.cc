@@ -4,6 +4,9 @@
 // Both are 6-D transposes, so each is one copy plan built in prepare:
 //   DEPTH_TO_SPACE output [B, H, bs_i, W, bs_j, C] reads input strides
 //   [HWD, WD, bs·C, D, C, 1]; SPACE_TO_DEPTH is the inverse view.
+// Quantized values are copied whatever the output's parameters, as LiteRT
+// does; LiteRT has no int16 kernel for either op, so octet refuses
+// quantized int16 too.
 #include <array>
 #include <vector>
 
@@ -23,7 +26,8 @@ class SpaceDepth : public Kernel {
     ctx.expect_outputs(1);
     const TensorView& in = ctx.input(0);
     const size_t elem = element_size(ctx, in, "input");
-    expect_same_type(ctx, in, "input", ctx.output(0));
+    expect_same_element_type(ctx, in, "input", ctx.output(0));  // LiteRT copies as is
+    expect_not_quantized_as(ctx, in, "input", DType::Int16);
     ctx.expect_rank(in, 4, 4, "input");
     const int64_t bs = block_;
     if (bs < 1) ctx.fail("block_size is {}, expected at least 1", block_);

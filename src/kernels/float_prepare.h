@@ -55,4 +55,15 @@ inline WindowAxis window_axis(const PrepareContext& ctx, std::string_view axis, 
   return w;
 }
 
+// TFLite's padding for TRANSPOSE_CONV: the conv padding of a convolution
+// whose *input* is the transpose conv's output (ComputePaddingHeightWidth
+// called with the output size); zero when that formula fails, as TFLite
+// ignores its status there.
+inline int32_t transpose_conv_padding(Padding padding, int32_t out, int32_t filter,
+                                      int32_t stride) {
+  const int32_t conv_out = conv_output_size(padding, out, filter, stride, 1);
+  if (conv_out < 0) return 0;
+  return conv_padding(stride, 1, out, filter, conv_out).before;
+}
+
 }  // namespace octet::kernels

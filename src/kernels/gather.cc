@@ -23,7 +23,7 @@ class Gather : public Kernel {
     const TensorView& params = ctx.input(0);
     const TensorView& indices = ctx.input(1);
     elem_ = element_size(ctx, params, "params");
-    expect_same_type(ctx, params, "params", ctx.output(0));
+    expect_same_element_type(ctx, params, "params", ctx.output(0));  // LiteRT copies as is
     if (indices.dtype != DType::Int16 && indices.dtype != DType::Int32 &&
         indices.dtype != DType::Int64)
       ctx.fail("indices tensor {} '{}' is {}, expected int16, int32 or int64", indices.index,

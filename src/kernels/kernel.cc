@@ -75,4 +75,12 @@ KernelFactory Registry::find(const OpCode& code, Arithmetic arithmetic) const {
   return (arithmetic == Arithmetic::Float ? float_ : integer_)[static_cast<size_t>(i)];
 }
 
+std::vector<BuiltinOp> Registry::ops(Arithmetic arithmetic) const {
+  const auto& table = arithmetic == Arithmetic::Float ? float_ : integer_;
+  std::vector<BuiltinOp> out;
+  for (size_t i = 0; i < table.size(); ++i)
+    if (table[i] != nullptr) out.push_back(static_cast<BuiltinOp>(i));
+  return out;
+}
+
 }  // namespace octet::kernels

@@ -136,6 +136,8 @@ class Registry {
   void add_custom(std::string name, KernelFactory factory);
   // nullptr when octet has no kernel for the op in that arithmetic.
   KernelFactory find(const OpCode& code, Arithmetic arithmetic = Arithmetic::Float) const;
+  // The builtin ops with a kernel in that arithmetic, in code order.
+  std::vector<BuiltinOp> ops(Arithmetic arithmetic) const;
 
  private:
   std::vector<KernelFactory> float_ = std::vector<KernelFactory>(kBuiltinOpCount, nullptr);

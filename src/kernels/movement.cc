@@ -27,6 +27,28 @@ void expect_same_type(const PrepareContext& ctx, const TensorView& in, std::stri
         in_role, in.index, in.name(), out.index, out.name());
 }
 
+void expect_same_element_type(const PrepareContext& ctx, const TensorView& in,
+                              std::string_view in_role, const TensorView& out) {
+  if (in.dtype != out.dtype)
+    ctx.fail("output tensor {} '{}' is {}, expected {} like {} tensor {} '{}'", out.index,
+             out.name(), dtype_name(out.dtype), dtype_name(in.dtype), in_role, in.index, in.name());
+}
+
+void expect_symmetric_int16(const PrepareContext& ctx, const TensorView& t, std::string_view role) {
+  if (t.dtype != DType::Int16 || t.quant == nullptr) return;
+  for (int64_t zp : t.quant->zero_point)
+    if (zp != 0)
+      ctx.fail("{} tensor {} '{}' is int16 with zero point {}; int16 tensors are symmetric "
+               "(zero point 0)", role, t.index, t.name(), zp);
+}
+
+void expect_not_quantized_as(const PrepareContext& ctx, const TensorView& t, std::string_view role,
+                             DType dtype) {
+  if (t.dtype == dtype && t.quant != nullptr && !t.quant->empty())
+    ctx.fail("{} tensor {} '{}' is quantized {}: LiteRT has no {} kernel for this op", role,
+             t.index, t.name(), dtype_name(dtype), dtype_name(dtype));
+}
+
 void expect_not_quantized(const PrepareContext& ctx, const TensorView& t, std::string_view role) {
   if (t.dtype == DType::Int8 || t.dtype == DType::UInt8 || t.dtype == DType::Int16)
     ctx.fail("{} tensor {} '{}' is {}: the quantized kernel is not supported yet", role, t.index,

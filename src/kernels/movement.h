@@ -23,6 +23,23 @@ size_t element_size(const PrepareContext& ctx, const TensorView& t, std::string_
 void expect_same_type(const PrepareContext& ctx, const TensorView& in, std::string_view in_role,
                       const TensorView& out);
 
+// Fails unless `out` has the dtype of `in`; their quantization may differ.
+// For the ops whose LiteRT kernel copies the integers without looking at
+// the parameters (RESHAPE, TRANSPOSE, SLICE, GATHER, TILE, PAD, ...): octet
+// copies them too, as the runtime would. Ops whose LiteRT Prepare insists on
+// equal parameters use expect_same_type.
+void expect_same_element_type(const PrepareContext& ctx, const TensorView& in,
+                              std::string_view in_role, const TensorView& out);
+
+// Fails when `t` is int16 with a zero point other than 0 (LiteRT's Prepare
+// of EXPAND_DIMS, MIRROR_PAD, CONCATENATION checks it).
+void expect_symmetric_int16(const PrepareContext& ctx, const TensorView& t, std::string_view role);
+
+// Fails when `t` is a quantized tensor of `dtype`, for ops that LiteRT has
+// no kernel for in that type (its Prepare rejects them).
+void expect_not_quantized_as(const PrepareContext& ctx, const TensorView& t, std::string_view role,
+                             DType dtype);
+
 // Fails for int8/uint8/int16 inputs of kernels that do arithmetic: their
 // quantized paths are not written yet. Other dtypes pass.
 void expect_not_quantized(const PrepareContext& ctx, const TensorView& t, std::string_view role);

@@ -3,10 +3,13 @@
 //
 // PAD/PADV2 fill the output with the pad value and copy the input into the
 // interior box with a copy plan. PAD pads with zero, which for a quantized
-// tensor means its zero point (as LiteRT). PADV2's value is a one-element
-// input of the input's dtype, read at eval.
+// output means its zero point (as LiteRT). PADV2's value is a one-element
+// input of the input's dtype, read at eval; when quantized, LiteRT requires
+// it to carry the output's scale and zero point. LiteRT does not compare
+// the input's parameters with the output's: the integers are copied as they
+// are, and so octet copies them.
 //
-// MIRROR_PAD maps every output coordinate to an input coordinate per
+// MIRROR_PAD (whose LiteRT Prepare requires equal parameters) maps every output coordinate to an input coordinate per
 // dimension (tables built in prepare): REFLECT mirrors around the edge
 // element, SYMMETRIC repeats it, as LiteRT's GetInputDimension.
 #include <array>
@@ -15,6 +18,7 @@
 
 #include "kernels/common.h"
 #include "kernels/movement.h"
+#include "kernels/quant_math.h"
 
 namespace octet::kernels {
 namespace {
@@ -56,10 +60,12 @@ class Pad : public Kernel {
     ctx.expect_inputs(2, 3);
     ctx.expect_outputs(1);
     const TensorView& in = ctx.input(0);
+    const TensorView& out = ctx.output(0);
     elem_ = element_size(ctx, in, "input");
-    expect_same_type(ctx, in, "input", ctx.output(0));
+    expect_same_element_type(ctx, in, "input", out);
     ctx.expect_rank(in, 0, kMaxPadRank, "input");
     const Paddings p = read_paddings(ctx, in);
+    const bool quantized = out.quant != nullptr && is_quantized_tensor(out.dtype, *out.quant);
 
     has_value_input_ = v2 && ctx.input(2).present();
     std::memset(zero_.data(), 0, zero_.size());
@@ -68,9 +74,20 @@ class Pad : public Kernel {
       if (v.dtype != in.dtype || v.num_elements() != 1)
         ctx.fail("constant_values tensor {} '{}' is {} [{}], expected one {} value", v.index,
                  v.name(), dtype_name(v.dtype), fmt::join(v.shape, ","), dtype_name(in.dtype));
-    } else if (in.quant != nullptr && !in.quant->empty() && !in.quant->zero_point.empty()) {
-      // Zero in a quantized tensor is its zero point.
-      const int64_t zp = in.quant->zero_point[0];
+      if (quantized && (v.quant == nullptr || v.quant->scale.size() != 1 ||
+                        v.quant->scale != out.quant->scale ||
+                        v.quant->zero_point != out.quant->zero_point))
+        ctx.fail(
+            "constant_values tensor {} '{}' must have the scale and zero point of output tensor "
+            "{} '{}' (LiteRT does not rescale the pad value)",
+            v.index, v.name(), out.index, out.name());
+    } else if (quantized && !out.quant->zero_point.empty()) {
+      // Zero in a quantized output is its zero point.
+      const int64_t zp = out.quant->zero_point[0];
+      const IntRange range = dtype_range(in.dtype);
+      if (zp < range.min || zp > range.max)
+        ctx.fail("output tensor {} '{}' has zero point {}, outside {}'s range", out.index,
+                 out.name(), zp, dtype_name(out.dtype));
       if (in.dtype == DType::Int8)
         zero_[0] = static_cast<std::byte>(static_cast<int8_t>(zp));
       else if (in.dtype == DType::UInt8)
@@ -117,6 +134,7 @@ class MirrorPad : public Kernel {
     const TensorView& in = ctx.input(0);
     elem_ = element_size(ctx, in, "input");
     expect_same_type(ctx, in, "input", ctx.output(0));
+    expect_symmetric_int16(ctx, in, "input");
     ctx.expect_rank(in, 0, kMaxPadRank, "input");
     if (mode_ != 0 && mode_ != 1)
       ctx.fail("mirror pad mode {} is unknown (0 REFLECT, 1 SYMMETRIC)", mode_);

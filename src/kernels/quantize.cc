@@ -13,7 +13,15 @@
 //
 // Out-of-range QUANTIZE inputs saturate to q_min/q_max (TFLite's int32 cast
 // of round(real / scale) is undefined there); NaN gives q_min, as x86 LiteRT
-// does. Requantizing QUANTIZE (int8 -> int8) comes with the integer kernels.
+// does.
+//
+// QUANTIZE of an integer input requantizes (LiteRT's Requantize, the pairs
+// quantize.cc accepts: int8/uint8 -> int8, uint8, int16; int16 -> int8,
+// int16, int32; int32 -> int8, int16), per tensor:
+//   q_out = clamp(z_out + M·(q_in − z_in)),  M = s_in / s_out in double,
+// with TFLite's double-rounding multiplier. Same scales and zero points 128
+// apart (int8 <-> uint8) give the runtime's bit flip, which this equals.
+// Followed at LiteRT commit f6745779.
 #include <cmath>
 #include <limits>
 #include <vector>
@@ -21,6 +29,8 @@
 #include "kernels/common.h"
 #include "kernels/elementwise.h"
 #include "kernels/float16.h"
+#include "kernels/quant_elementwise.h"
+#include "kernels/quant_math.h"
 
 namespace octet::kernels {
 namespace {
@@ -151,10 +161,12 @@ class QuantizeKernel final : public Kernel {
     const TensorView& in = ctx.input(0);
     const TensorView& out = ctx.output(0);
     if (in.dtype != DType::Float32) {
-      if (in.dtype == DType::Int8 || in.dtype == DType::UInt8 || in.dtype == DType::Int16)
-        ctx.fail("input tensor {} '{}' is {}: requantizing QUANTIZE is not supported yet", in.index,
-                 in.name(), dtype_name(in.dtype));
-      ctx.expect_dtype(in, DType::Float32, "input");
+      if (in.dtype != DType::Int8 && in.dtype != DType::UInt8 && in.dtype != DType::Int16 &&
+          in.dtype != DType::Int32)
+        ctx.fail("input tensor {} '{}' is {}, expected float32, int8, uint8, int16 or int32",
+                 in.index, in.name(), dtype_name(in.dtype));
+      prepare_requantize(ctx, in, out);
+      return;
     }
     if (out.dtype != DType::Int8 && out.dtype != DType::UInt8 && out.dtype != DType::Int16)
       ctx.fail("output tensor {} '{}' is {}, expected int8, uint8 or int16", out.index, out.name(),
@@ -172,6 +184,10 @@ class QuantizeKernel final : public Kernel {
   }
 
   void eval(const EvalContext& ctx) override {
+    if (requantize_) {
+      eval_requantize(ctx);
+      return;
+    }
     const float* in = ctx.inputs[0].data_as<const float>();
     const int64_t n = ctx.inputs[0].num_elements();
     switch (dtype_) {
@@ -209,8 +225,91 @@ class QuantizeKernel final : public Kernel {
     });
   }
 
+  void prepare_requantize(PrepareContext& ctx, const TensorView& in, const TensorView& out) {
+    const bool ok =
+        in.dtype == DType::Int16
+            ? out.dtype == DType::Int8 || out.dtype == DType::Int16 || out.dtype == DType::Int32
+        : in.dtype == DType::Int32
+            ? out.dtype == DType::Int8 || out.dtype == DType::Int16
+            : out.dtype == DType::Int8 || out.dtype == DType::UInt8 || out.dtype == DType::Int16;
+    if (!ok)
+      ctx.fail(
+          "requantizing {} tensor {} '{}' to {} (output tensor {} '{}') is not a pair LiteRT's "
+          "QUANTIZE takes",
+          dtype_name(in.dtype), in.index, in.name(), dtype_name(out.dtype), out.index, out.name());
+    const TensorQuant qi = per_tensor_quant(ctx, in, "input");
+    const TensorQuant qo = per_tensor_quant(ctx, out, "output");
+    requant_.input_zero_point = qi.zero_point;
+    requant_.output_zero_point = qo.zero_point;
+    requant_.m = multiplier_any(ctx, static_cast<double>(qi.scale) / static_cast<double>(qo.scale),
+                                "multiplier input scale / output scale");
+    requant_.range = dtype_range(out.dtype);
+    requantize_ = true;
+    in_dtype_ = in.dtype;
+    dtype_ = out.dtype;
+    ctx.set_output_shape(0, {in.shape.begin(), in.shape.end()});
+  }
+
+  template <class In, class Out>
+  void requantize(const EvalContext& ctx) const {
+    const Requant r = requant_;
+    map_elements(ctx.inputs[0].data_as<const In>(), ctx.outputs[0].data_as<Out>(),
+                 ctx.inputs[0].num_elements(), [r](In x) {
+                   // Wraps for int32 inputs far from the zero point, as the
+                   // runtime's int32 subtraction does on its targets.
+                   const auto v = static_cast<int32_t>(static_cast<uint32_t>(x) -
+                                                       static_cast<uint32_t>(r.input_zero_point));
+                   return static_cast<Out>(clamp_to(
+                       multiply_by_quantized_multiplier(v, r.m) + r.output_zero_point, r.range));
+                 });
+  }
+
+  template <class In>
+  void requantize_from(const EvalContext& ctx) const {
+    switch (dtype_) {
+      case DType::Int8:
+        requantize<In, int8_t>(ctx);
+        break;
+      case DType::UInt8:
+        requantize<In, uint8_t>(ctx);
+        break;
+      case DType::Int16:
+        requantize<In, int16_t>(ctx);
+        break;
+      default:
+        requantize<In, int32_t>(ctx);
+        break;
+    }
+  }
+
+  void eval_requantize(const EvalContext& ctx) const {
+    switch (in_dtype_) {
+      case DType::Int8:
+        requantize_from<int8_t>(ctx);
+        break;
+      case DType::UInt8:
+        requantize_from<uint8_t>(ctx);
+        break;
+      case DType::Int16:
+        requantize_from<int16_t>(ctx);
+        break;
+      default:
+        requantize_from<int32_t>(ctx);
+        break;
+    }
+  }
+
+  struct Requant {
+    int32_t input_zero_point = 0, output_zero_point = 0;
+    Multiplier m;
+    IntRange range;
+  };
+
   DType dtype_ = DType::Int8;
   ChannelParams params_;
+  bool requantize_ = false;
+  DType in_dtype_ = DType::Float32;
+  Requant requant_;
 };
 
 }  // namespace

@@ -1,10 +1,10 @@
-// MEAN, SUM, REDUCE_MAX, REDUCE_MIN, REDUCE_PROD over the axes of a constant
-// axes input (negative and repeated axes allowed, keep_dims as LiteRT).
+// MEAN, SUM, REDUCE_MAX, REDUCE_MIN, REDUCE_PROD on float32, int32 and int64
+// over the axes of a constant axes input (negative and repeated axes
+// allowed, keep_dims as LiteRT); the quantized kernels are in
+// reduce_quantized.cc.
 //
-// Prepare merges neighbouring dimensions that are all reduced or all kept,
-// so any reduction becomes alternating reduced/kept blocks. Eval walks the
-// input once in memory order and folds each element into its output slot,
-// the order of LiteRT's reference Reduce. When the innermost block is kept
+// The plan (reduce_plan.h) turns any reduction into alternating reduced/kept
+// blocks, walked once in memory order. When the innermost block is kept
 // (MEAN over H,W of NHWC: blocks [H·W reduced, C kept]) the inner loop adds
 // a whole row of C channels at once, which vectorises.
 //
@@ -21,18 +21,12 @@
 
 #include "kernels/common.h"
 #include "kernels/movement.h"
+#include "kernels/reduce_plan.h"
 
 namespace octet::kernels {
 namespace {
 
 enum class ReduceKind { Mean, Sum, Max, Min, Prod };
-
-// The input as blocks: dims[i] elements, out_stride[i] = 0 when reduced.
-struct ReducePlan {
-  int rank = 0;
-  std::array<int64_t, kMaxRank> dims{}, out_stride{};
-  int64_t in_count = 0, out_count = 0, per_output = 1;  // per_output: elements folded into one
-};
 
 template <class T>
 T wrap_add(T a, T b) {
@@ -51,38 +45,6 @@ T wrap_mul(T a, T b) {
     return a * b;
 }
 
-// out[o] = op(out[o], in[i]) for every input element in memory order.
-template <class Acc, class In, class Op>
-void fold(const ReducePlan& p, const In* in, Acc* out, Op op) {
-  if (p.in_count == 0) return;
-  if (p.rank == 0) {
-    out[0] = op(out[0], static_cast<Acc>(in[0]));
-    return;
-  }
-  const int inner = p.rank - 1;
-  const int64_t n = p.dims[inner];
-  const bool inner_reduced = p.out_stride[inner] == 0;
-  std::array<int64_t, kMaxRank> idx{};
-  int64_t o = 0;
-  for (int64_t i = 0; i < p.in_count; i += n) {
-    if (inner_reduced) {
-      Acc a = out[o];
-      for (int64_t k = 0; k < n; ++k) a = op(a, static_cast<Acc>(in[i + k]));
-      out[o] = a;
-    } else {
-      Acc* row = out + o;
-      const In* src = in + i;
-      for (int64_t k = 0; k < n; ++k) row[k] = op(row[k], static_cast<Acc>(src[k]));
-    }
-    for (int d = inner - 1; d >= 0; --d) {
-      o += p.out_stride[d];
-      if (++idx[d] < p.dims[d]) break;
-      o -= p.out_stride[d] * p.dims[d];
-      idx[d] = 0;
-    }
-  }
-}
-
 class Reduce : public Kernel {
  public:
   Reduce(const Op& op, ReduceKind kind)
@@ -97,47 +59,10 @@ class Reduce : public Kernel {
       ctx.fail("input tensor {} '{}' is {}, expected float32, int32 or int64", in.index, in.name(),
                dtype_name(in.dtype));
     ctx.expect_dtype(ctx.output(0), in.dtype, "output");
-    ctx.expect_rank(in, 0, kMaxRank, "input");
-
-    // Resolve axes: wrap negatives, ignore repeats (LiteRT's ResolveAxis).
-    std::vector<bool> reduced(static_cast<size_t>(in.rank()), false);
-    for (int64_t a : ctx.constant_ints(1, "axes"))
-      if (in.rank() > 0)
-        reduced[static_cast<size_t>(normalize_axis(ctx, a, in.rank(), "axis"))] = true;
-
-    std::vector<int32_t> shape;
-    for (int d = 0; d < in.rank(); ++d) {
-      if (!reduced[static_cast<size_t>(d)])
-        shape.push_back(in.dim(d));
-      else if (keep_dims_)
-        shape.push_back(1);
-    }
-
-    // Blocks: merge neighbours of the same kind, drop size-1 dimensions.
-    plan_ = ReducePlan{};
-    plan_.in_count = in.num_elements();
-    plan_.out_count = element_count(shape);
-    std::array<bool, kMaxRank> block_reduced{};
-    for (int d = 0; d < in.rank(); ++d) {
-      const int64_t n = in.dim(d);
-      if (reduced[static_cast<size_t>(d)]) plan_.per_output *= n;
-      if (n == 1) continue;
-      const bool r = reduced[static_cast<size_t>(d)];
-      if (plan_.rank > 0 && block_reduced[plan_.rank - 1] == r) {
-        plan_.dims[plan_.rank - 1] *= n;
-      } else {
-        block_reduced[plan_.rank] = r;
-        plan_.dims[plan_.rank++] = n;
-      }
-    }
-    int64_t stride = 1;
-    for (int b = plan_.rank - 1; b >= 0; --b) {
-      plan_.out_stride[b] = block_reduced[b] ? 0 : stride;
-      if (!block_reduced[b]) stride *= plan_.dims[b];
-    }
+    plan_ = make_reduce_plan(ctx, in, 1, keep_dims_);
     if (kind_ == ReduceKind::Mean && in.dtype == DType::Int32)
       ctx.request_scratch(static_cast<size_t>(plan_.out_count) * sizeof(int64_t));
-    ctx.set_output_shape(0, std::move(shape));
+    ctx.set_output_shape(0, plan_.out_shape);
   }
 
   void eval(const EvalContext& ctx) override {

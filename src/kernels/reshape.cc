@@ -18,11 +18,18 @@ class ByteCopyKernel : public Kernel {
   }
 
  protected:
-  // Checks dtype and element count, then sets the output shape.
-  static void finish(PrepareContext& ctx, std::vector<int32_t> shape) {
+  // Checks dtype and element count, then sets the output shape. RESHAPE and
+  // SQUEEZE copy quantized values whatever the output's parameters (LiteRT
+  // does not compare them); EXPAND_DIMS requires them equal, as LiteRT.
+  static void finish(PrepareContext& ctx, std::vector<int32_t> shape, bool same_quant = false) {
     const TensorView& in = ctx.input(0);
     element_size(ctx, in, "input");
-    expect_same_type(ctx, in, "input", ctx.output(0));
+    if (same_quant) {
+      expect_same_type(ctx, in, "input", ctx.output(0));
+      expect_symmetric_int16(ctx, in, "input");
+    } else {
+      expect_same_element_type(ctx, in, "input", ctx.output(0));
+    }
     if (element_count(shape) != in.num_elements())
       ctx.fail("input tensor {} '{}' has shape [{}] ({} elements); output shape [{}] has {}",
                in.index, in.name(), fmt::join(in.shape, ","), in.num_elements(),
@@ -131,7 +138,7 @@ class ExpandDims : public ByteCopyKernel {
     const int32_t at = normalize_axis(ctx, axis[0], in.rank() + 1, "axis");
     std::vector<int32_t> shape(in.shape.begin(), in.shape.end());
     shape.insert(shape.begin() + at, 1);
-    finish(ctx, std::move(shape));
+    finish(ctx, std::move(shape), /*same_quant=*/true);
   }
 };
 

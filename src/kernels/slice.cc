@@ -49,7 +49,7 @@ class Slice : public Kernel {
     ctx.expect_outputs(1);
     const TensorView& in = ctx.input(0);
     elem_ = element_size(ctx, in, "input");
-    expect_same_type(ctx, in, "input", ctx.output(0));
+    expect_same_element_type(ctx, in, "input", ctx.output(0));  // LiteRT copies as is
     ctx.expect_rank(in, 0, kMaxSliceRank, "input");
     rank_ = in.rank();
     expect_index_vector(ctx, 1, "begin", rank_);
@@ -191,7 +191,7 @@ class StridedSlice : public Kernel {
     ctx.expect_outputs(1);
     const TensorView& in = ctx.input(0);
     elem_ = element_size(ctx, in, "input");
-    expect_same_type(ctx, in, "input", ctx.output(0));
+    expect_same_element_type(ctx, in, "input", ctx.output(0));  // LiteRT copies as is
     expect_index_vector(ctx, 1, "begin", -1);
     const int64_t count = ctx.input(1).dim(0);
     expect_index_vector(ctx, 2, "end", count);

@@ -26,6 +26,8 @@ class SplitBase : public Kernel {
  protected:
   // Sets every output's shape from the sizes along `axis` (keep_axis false:
   // UNPACK drops the axis) and records the copy layout.
+  // SPLIT and SPLIT_V copy quantized values whatever the outputs' parameters
+  // (LiteRT does not compare them); UNPACK requires them equal, as LiteRT.
   void finish(PrepareContext& ctx, int32_t axis, const std::vector<int64_t>& sizes,
               bool keep_axis) {
     const TensorView& in = ctx.input(value_input_);
@@ -38,7 +40,10 @@ class SplitBase : public Kernel {
     for (int d = 0; d < axis; ++d) outer_ *= in.dim(d);
     piece_bytes_.clear();
     for (size_t j = 0; j < sizes.size(); ++j) {
-      expect_same_type(ctx, in, "input", ctx.output(j));
+      if (keep_axis)
+        expect_same_element_type(ctx, in, "input", ctx.output(j));
+      else
+        expect_same_type(ctx, in, "input", ctx.output(j));
       std::vector<int32_t> shape(in.shape.begin(), in.shape.end());
       if (keep_axis)
         shape[static_cast<size_t>(axis)] = static_cast<int32_t>(sizes[j]);

@@ -21,7 +21,7 @@ class Tile : public Kernel {
     ctx.expect_outputs(1);
     const TensorView& in = ctx.input(0);
     const size_t elem = element_size(ctx, in, "input");
-    expect_same_type(ctx, in, "input", ctx.output(0));
+    expect_same_element_type(ctx, in, "input", ctx.output(0));  // LiteRT copies as is
     ctx.expect_rank(in, 0, kMaxTileRank, "input");
     const std::vector<int64_t> multiples = ctx.constant_ints(1, "multiples");
     if (multiples.size() != static_cast<size_t>(in.rank()))
@@ -60,7 +60,7 @@ class BroadcastTo : public Kernel {
     ctx.expect_outputs(1);
     const TensorView& in = ctx.input(0);
     const size_t elem = element_size(ctx, in, "input");
-    expect_same_type(ctx, in, "input", ctx.output(0));
+    expect_same_element_type(ctx, in, "input", ctx.output(0));  // LiteRT copies as is
     const std::vector<int64_t> target = ctx.constant_ints(1, "shape");
     if (ctx.input(1).rank() != 1)
       ctx.fail("shape tensor {} '{}' has rank {}, expected 1", ctx.input(1).index,

@@ -19,7 +19,7 @@ class Transpose : public Kernel {
     ctx.expect_outputs(1);
     const TensorView& in = ctx.input(0);
     const size_t elem = element_size(ctx, in, "input");
-    expect_same_type(ctx, in, "input", ctx.output(0));
+    expect_same_element_type(ctx, in, "input", ctx.output(0));  // LiteRT copies as is
     ctx.expect_rank(in, 0, kMaxRank, "input");
     const std::vector<int64_t> perm = ctx.constant_ints(1, "perm");
     if (perm.size() != static_cast<size_t>(in.rank()))

@@ -33,12 +33,18 @@ TEST(Pad, QuantizedZeroIsZeroPoint) {
   const OutputSpec same{DType::Int8, in.quant};
   const auto out = run_kernel(op_of(BuiltinOp::Pad), {in, HostTensor::i32({1, 2}, {1, 2})}, {same});
   EXPECT_THAT(out[0].values<int8_t>(), ElementsAre(-5, 10, 20, -5, -5));
-  // A copy cannot requantize.
+  // As LiteRT, PAD copies the integers whatever the output's parameters and
+  // pads with the output's zero point; MIRROR_PAD insists on equal ones.
   OutputSpec other{DType::Int8, in.quant};
   other.quant.scale = {0.25f};
+  other.quant.zero_point = {4};
+  const auto copied =
+      run_kernel(op_of(BuiltinOp::Pad), {in, HostTensor::i32({1, 2}, {1, 2})}, {other});
+  EXPECT_THAT(copied[0].values<int8_t>(), ElementsAre(4, 10, 20, 4, 4));
   expect_error(
       [&] {
-        run_kernel(op_of(BuiltinOp::Pad), {in, HostTensor::i32({1, 2}, {1, 2})}, {other});
+        run_kernel(op_of(BuiltinOp::MirrorPad, opt::MirrorPad{0}),
+                   {in, HostTensor::i32({1, 2}, {1, 1})}, {other});
       },
       "different quantization");
 }
