@@ -77,8 +77,7 @@ class BatchMatMulQuantized final : public Kernel {
     const int64_t m = stack_ ? static_cast<int64_t>(lhs_offsets_.size()) * rows_ : rows_;
     reserve_packed(cols_, depth_, packed_);
     const int64_t lhs_copy = options_.adj_x ? int64_t{rows_} * depth_ : 0;
-    const int64_t rhs_copy = options_.adj_y ? 0 : int64_t{cols_} * depth_;
-    const int64_t bytes = (m * cols_ + m + cols_) * 4 + lhs_copy + rhs_copy;
+    const int64_t bytes = (m * cols_ + m + cols_) * 4 + lhs_copy;
     ctx.request_scratch(static_cast<size_t>(bytes));
   }
 
@@ -96,11 +95,10 @@ class BatchMatMulQuantized final : public Kernel {
     int32_t* lhs_sums = acc + m * cols_;
     int32_t* col_offset = lhs_sums + m;
     int8_t* lhs_copy = reinterpret_cast<int8_t*>(col_offset + cols_);
-    int8_t* rhs_copy = lhs_copy + (options_.adj_x ? int64_t{rows_} * depth_ : 0);
     int64_t packed_offset = -1;
     for (int64_t b = 0; b < (stack_ ? 1 : batches); ++b) {
       if (rhs_offsets_[b] != packed_offset) {
-        pack_rhs(rhs + rhs_offsets_[b], rhs_copy);
+        pack_rhs(rhs + rhs_offsets_[b]);
         packed_offset = rhs_offsets_[b];
         for (int32_t c = 0; c < cols_; ++c)
           col_offset[c] = wrapping_mul(-lhs_zero_point_, packed_.row_sums[static_cast<size_t>(c)]);
@@ -118,12 +116,11 @@ class BatchMatMulQuantized final : public Kernel {
 
  private:
   // b = the rhs batch as [cols][depth] rows, packed.
-  void pack_rhs(const int8_t* rhs, int8_t* copy) {
+  void pack_rhs(const int8_t* rhs) {
     if (options_.adj_y) {
       pack_int8(rhs, depth_, cols_, depth_, packed_);
     } else {
-      transpose(rhs, depth_, cols_, copy);
-      pack_int8(copy, depth_, cols_, depth_, packed_);
+      pack_int8_kn(rhs, cols_, depth_, cols_, packed_);  // stored [depth][cols]: no transposed copy
     }
   }
 
