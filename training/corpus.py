@@ -182,6 +182,19 @@ def main():
                 continue
         train += g
     rng.shuffle(train)
+    # near-duplicates (same words up to case and punctuation, "Delete file" / "Delete file:")
+    # are not exact-string shared, but they would leak: drop them from the held-out sets
+    norm = lambda x: re.sub(r'[\W_]+', ' ', x.lower()).strip()  # noqa: E731
+    seen_en = set(norm(e) for e, _ in train)
+    seen_de = set(norm(d) for _, d in train)
+    held = {}
+    for name, data in (('test', test), ('dev', dev)):
+        kept = [(e, d) for e, d in data if norm(e) not in seen_en and norm(d) not in seen_de]
+        held[name] = len(data) - len(kept)
+        seen_en.update(norm(e) for e, _ in kept)
+        seen_de.update(norm(d) for _, d in kept)
+        data[:] = kept
+    print('held-out near-duplicates dropped:', held)
     for name, data in (('train', train), ('dev', dev), ('test', test)):
         with open(os.path.join(out, name + '.en'), 'w') as fe, open(os.path.join(out, name + '.de'), 'w') as fd:
             for en, de in data:
@@ -194,7 +207,7 @@ def main():
             if a < b:
                 assert not (sets[a][0] & sets[b][0]) and not (sets[a][1] & sets[b][1]), (a, b)
     stats = {'raw_entries': raw, 'distinct_pairs': len(pairs), 'train': len(train), 'dev': len(dev),
-             'test': len(test), 'pairs_kept_per_package': pkg_counts}
+             'test': len(test), 'near_duplicates_dropped': held, 'pairs_kept_per_package': pkg_counts}
     json.dump(stats, open(os.path.join(out, 'corpus_stats.json'), 'w'), indent=1, sort_keys=True)
     print(json.dumps({k: v for k, v in stats.items() if k != 'pairs_kept_per_package'}))
 
