@@ -57,7 +57,8 @@ def decode(ids):
 
 
 def f32list(t):
-    return [float(np.float32(x)) for x in t.tolist()]
+    # shortest decimal that reads back as the same float32 (about 9 digits, not 17)
+    return [float(str(np.float32(x))) for x in t.tolist()]
 
 
 result = {
