@@ -5,12 +5,16 @@ length_penalty 1.0 (finished score = sum log p / generated length, EOS counted, 
 not), early_stopping False (stop a sentence when it has num_beams finished hypotheses and
 the best live beam, normalized by the current length, cannot beat the worst of them).
 
-The decoder is re-run on the whole prefix each step (no cache): the uncached decoder-step
-shape that octet also exports. Maximum output length: max_len(src) = min(256, 2*|src| + 10)
+The decoder runs one token a step with cached self-attention keys/values and cross-attention
+keys/values computed once per sentence (the cached decoder-step shape); this is the same
+arithmetic as re-running the whole prefix, only without recomputing it. `uncached_logits`
+re-runs the prefix and is used to check the two agree. Maximum output length: max_len(src) = min(256, 2*|src| + 10)
 tokens including EOS, where |src| counts the source ids including its EOS.
 """
 import torch
 import torch.nn.functional as F
+
+import marian
 
 
 def max_len_for(src_len):
@@ -25,6 +29,65 @@ def _pad_batch(seqs, pad):
     return ids, (ids != pad).long()
 
 
+def _split(x, a):
+    B, T, _ = x.shape
+    return x.view(B, T, a.h, a.hd).transpose(1, 2)
+
+
+def _attend(a, q, k, v, mask):
+    w = torch.matmul(q, k.transpose(-1, -2))
+    if mask is not None:
+        w = w + mask
+    o = torch.matmul(F.softmax(w, dim=-1), v)
+    B, H, T, hd = o.shape
+    return a.out_proj(o.transpose(1, 2).reshape(B, T, H * hd))
+
+
+class Cache:
+    """Per decoder layer: self-attention K/V so far, cross-attention K/V of the encoder output."""
+
+    def __init__(self, model, enc, enc_mask):
+        dec = model.model.decoder
+        self.model = model
+        self.enc_add = marian.expand_mask(enc_mask, enc.dtype, 1)  # [B,1,1,S]
+        self.cross = [(_split(l.encoder_attn.k_proj(enc), l.encoder_attn), _split(l.encoder_attn.v_proj(enc), l.encoder_attn))
+                      for l in dec.layers]
+        self.self_kv = [None] * len(dec.layers)
+        self.t = 0
+
+    def reorder(self, idx):
+        self.self_kv = [(k[idx], v[idx]) for k, v in self.self_kv]
+
+    def step(self, tok):
+        """tok [B] -> logits [B,V] for the next position."""
+        m = self.model
+        dec = m.model.decoder
+        h = dec.embed_tokens(tok[:, None]) * dec.embed_scale + dec.embed_positions.weight[self.t][None, None]
+        for i, l in enumerate(dec.layers):
+            a = l.self_attn
+            q = _split(a.q_proj(h) * a.scaling, a)
+            k, v = _split(a.k_proj(h), a), _split(a.v_proj(h), a)
+            if self.self_kv[i] is not None:
+                k = torch.cat([self.self_kv[i][0], k], 2)
+                v = torch.cat([self.self_kv[i][1], v], 2)
+            self.self_kv[i] = (k, v)
+            h = l.self_attn_layer_norm(h + _attend(a, q, k, v, None))
+            c = l.encoder_attn
+            q = _split(c.q_proj(h) * c.scaling, c)
+            h = l.encoder_attn_layer_norm(h + _attend(c, q, self.cross[i][0], self.cross[i][1], self.enc_add))
+            h = l.final_layer_norm(h + l.fc2(l.act(l.fc1(h))))
+        self.t += 1
+        return (m.lm_head(h[:, 0]) + m.final_logits_bias).float()
+
+
+@torch.no_grad()
+def uncached_logits(model, src_ids, prefix):
+    """Logits after `prefix` (list of ids starting with pad) re-running the whole prefix."""
+    ids = torch.tensor([src_ids])
+    return model.decode_logits(torch.tensor([prefix]), model.encode(ids, torch.ones_like(ids)),
+                               torch.ones_like(ids))[0, -1].float()
+
+
 @torch.no_grad()
 def greedy(model, srcs, pad, eos, batch_size=32):
     """srcs: list of id lists (ending in EOS). Returns generated ids (ending in EOS)."""
@@ -36,11 +99,12 @@ def greedy(model, srcs, pad, eos, batch_size=32):
         ids, mask = _pad_batch([srcs[i] for i in idx], pad)
         enc = model.encode(ids, mask)
         limits = [max_len_for(len(srcs[i])) for i in idx]
-        dec = torch.full((len(idx), 1), pad, dtype=torch.long)
+        cache = Cache(model, enc, mask)
+        nxt = torch.full((len(idx),), pad, dtype=torch.long)
         done = [False] * len(idx)
         res = [[] for _ in idx]
         for t in range(max(limits)):
-            logits = model.decode_logits(dec, enc, mask)[:, -1, :].float()
+            logits = cache.step(nxt)
             logits[:, pad] = float('-inf')
             nxt = logits.argmax(-1)
             for j in range(len(idx)):
@@ -56,7 +120,6 @@ def greedy(model, srcs, pad, eos, batch_size=32):
                     done[j] = True
             if all(done):
                 break
-            dec = torch.cat([dec, nxt[:, None]], 1)
         for j, i in enumerate(idx):
             out[i] = res[j]
     return out
@@ -80,11 +143,12 @@ def beam(model, srcs, pad, eos, num_beams=4, batch_size=16, length_penalty=1.0):
         beam_scores[:, 1:] = -1e9
         beam_scores = beam_scores.view(-1)
         dec = torch.full((B * k, 1), pad, dtype=torch.long)
+        cache = Cache(model, enc, mask)
         finished = [[] for _ in range(B)]   # (score, tokens)
         done = [False] * B
         for t in range(max(limits)):
             cur_gen = t + 1  # length of hypotheses produced at this step (EOS included)
-            logits = model.decode_logits(dec, enc, mask)[:, -1, :].float()
+            logits = cache.step(dec[:, -1])
             logits[:, pad] = float('-inf')
             lp = F.log_softmax(logits, -1)
             V = lp.shape[-1]
@@ -134,6 +198,7 @@ def beam(model, srcs, pad, eos, num_beams=4, batch_size=16, length_penalty=1.0):
                 break
             sel = torch.tensor(new_src)
             dec = torch.cat([dec[sel], torch.tensor(new_tokens)[:, None]], 1)
+            cache.reorder(sel)
             beam_scores = torch.tensor(new_scores)
         for j, i in enumerate(idx):
             out[i] = finished[j][0][1] if finished[j] else dec[j * k, 1:].tolist() + [eos]
