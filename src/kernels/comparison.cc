@@ -7,29 +7,11 @@
 // true and write 0 or 1. Comparisons of float NaN follow IEEE (every
 // ordering and EQUAL false, NOT_EQUAL true), as TFLite's C++ operators do.
 #include "kernels/common.h"
+#include "kernels/compare.h"
 #include "kernels/elementwise.h"
 
 namespace octet::kernels {
 namespace {
-
-enum class CompareKind { Equal, NotEqual, Less, LessEqual, Greater, GreaterEqual };
-
-CompareKind compare_kind(BuiltinOp op) {
-  switch (op) {
-    case BuiltinOp::Equal:
-      return CompareKind::Equal;
-    case BuiltinOp::NotEqual:
-      return CompareKind::NotEqual;
-    case BuiltinOp::Less:
-      return CompareKind::Less;
-    case BuiltinOp::LessEqual:
-      return CompareKind::LessEqual;
-    case BuiltinOp::Greater:
-      return CompareKind::Greater;
-    default:
-      return CompareKind::GreaterEqual;
-  }
-}
 
 class ComparisonKernel final : public Kernel {
  public:
@@ -40,7 +22,7 @@ class ComparisonKernel final : public Kernel {
     ctx.expect_outputs(1);
     const TensorView& a = ctx.input(0);
     const TensorView& b = ctx.input(1);
-    const bool equality = kind_ == CompareKind::Equal || kind_ == CompareKind::NotEqual;
+    const bool equality = is_equality(kind_);
     const bool numeric =
         a.dtype == DType::Float32 || a.dtype == DType::Int32 || a.dtype == DType::Int64;
     if (!numeric && !(equality && a.dtype == DType::Bool))
@@ -86,26 +68,9 @@ class ComparisonKernel final : public Kernel {
     const T* a = ctx.inputs[0].data_as<const T>();
     const T* b = ctx.inputs[1].data_as<const T>();
     uint8_t* out = ctx.outputs[0].data_as<uint8_t>();
-    switch (kind_) {
-      case CompareKind::Equal:
-        broadcast_binary(plan_, a, b, out, [](T x, T y) -> uint8_t { return x == y; });
-        break;
-      case CompareKind::NotEqual:
-        broadcast_binary(plan_, a, b, out, [](T x, T y) -> uint8_t { return x != y; });
-        break;
-      case CompareKind::Less:
-        broadcast_binary(plan_, a, b, out, [](T x, T y) -> uint8_t { return x < y; });
-        break;
-      case CompareKind::LessEqual:
-        broadcast_binary(plan_, a, b, out, [](T x, T y) -> uint8_t { return x <= y; });
-        break;
-      case CompareKind::Greater:
-        broadcast_binary(plan_, a, b, out, [](T x, T y) -> uint8_t { return x > y; });
-        break;
-      case CompareKind::GreaterEqual:
-        broadcast_binary(plan_, a, b, out, [](T x, T y) -> uint8_t { return x >= y; });
-        break;
-    }
+    with_comparison(kind_, [&](auto cmp) {
+      broadcast_binary(plan_, a, b, out, [=](T x, T y) -> uint8_t { return cmp(x, y); });
+    });
   }
 
   CompareKind kind_;

@@ -21,31 +21,13 @@
 //
 // Followed at LiteRT commit f6745779 (google-ai-edge/LiteRT).
 #include "kernels/common.h"
+#include "kernels/compare.h"
 #include "kernels/elementwise.h"
 #include "kernels/quant_elementwise.h"
 #include "kernels/quant_math.h"
 
 namespace octet::kernels {
 namespace {
-
-enum class CompareKind { Equal, NotEqual, Less, LessEqual, Greater, GreaterEqual };
-
-CompareKind compare_kind(BuiltinOp op) {
-  switch (op) {
-    case BuiltinOp::Equal:
-      return CompareKind::Equal;
-    case BuiltinOp::NotEqual:
-      return CompareKind::NotEqual;
-    case BuiltinOp::Less:
-      return CompareKind::Less;
-    case BuiltinOp::LessEqual:
-      return CompareKind::LessEqual;
-    case BuiltinOp::Greater:
-      return CompareKind::Greater;
-    default:
-      return CompareKind::GreaterEqual;
-  }
-}
 
 constexpr int kLeftShift = 8;
 
@@ -72,7 +54,7 @@ class QuantizedComparisonKernel final : public Kernel {
                dtype_name(a.dtype));
     expect_same_dtype(ctx, b, "input 1", a, "input 0");
     ctx.expect_dtype(ctx.output(0), DType::Bool, "output");
-    const bool equality = kind_ == CompareKind::Equal || kind_ == CompareKind::NotEqual;
+    const bool equality = is_equality(kind_);
     raw_ = a.dtype == DType::Int16 && !equality;
     if (!raw_) {
       r1_ = input_rescale(ctx, a, "input 0");
@@ -118,33 +100,14 @@ class QuantizedComparisonKernel final : public Kernel {
     const T* b = ctx.inputs[1].data_as<const T>();
     auto* out = ctx.outputs[0].data_as<uint8_t>();
     const Rescale r1 = r1_, r2 = r2_;
-    auto apply = [&](auto cmp) {
+    with_comparison(kind_, [&](auto cmp) {
       if (raw_)
-        broadcast_binary(plan_, a, b, out, [=](T x, T y) -> uint8_t { return cmp(x, y); });
+        broadcast_binary(plan_, a, b, out,
+                         [=](T x, T y) -> uint8_t { return cmp(int32_t{x}, int32_t{y}); });
       else
         broadcast_binary(plan_, a, b, out,
                          [=](T x, T y) -> uint8_t { return cmp(rescale(x, r1), rescale(y, r2)); });
-    };
-    switch (kind_) {
-      case CompareKind::Equal:
-        apply([](int32_t x, int32_t y) { return x == y; });
-        break;
-      case CompareKind::NotEqual:
-        apply([](int32_t x, int32_t y) { return x != y; });
-        break;
-      case CompareKind::Less:
-        apply([](int32_t x, int32_t y) { return x < y; });
-        break;
-      case CompareKind::LessEqual:
-        apply([](int32_t x, int32_t y) { return x <= y; });
-        break;
-      case CompareKind::Greater:
-        apply([](int32_t x, int32_t y) { return x > y; });
-        break;
-      case CompareKind::GreaterEqual:
-        apply([](int32_t x, int32_t y) { return x >= y; });
-        break;
-    }
+    });
   }
 
   CompareKind kind_;
