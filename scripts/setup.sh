@@ -42,7 +42,8 @@ fi
 # --- 1. Debian packages -------------------------------------------------------
 packages=(cmake g++ clang libclang-rt-14-dev flatbuffers-compiler libflatbuffers-dev libcli11-dev
           nlohmann-json3-dev libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev
-          libstb-dev)
+          libstb-dev libsentencepiece-dev pkg-config
+          libarmnn-dev libarmnntfliteparser-dev libarmnn-cpuref-backend22)
 missing=()
 # "ii" = installed; `dpkg -s` alone also succeeds for removed packages whose config files remain.
 installed() { [[ "$(dpkg-query -W -f='${db:Status-Abbrev}' "$1" 2>/dev/null)" == ii* ]]; }
