@@ -3,6 +3,7 @@
 #include <fstream>
 #include <iterator>
 
+#include "diag/unicode_tables.h"
 #include "octet/error.h"
 
 namespace octet::diag {
@@ -96,41 +97,17 @@ std::u32string_view rstrip(std::u32string_view text) {
 
 namespace {
 
-// Unicode's simple lowercase mapping (UnicodeData.txt) for the blocks that
-// European test sets use; pairs laid out upper/lower alternately are handled
-// by parity.
-char32_t lower_char(char32_t c) {
-  auto even_pair = [](char32_t x) { return (x % 2 == 0) ? x + 1 : x; };
-  auto odd_pair = [](char32_t x) { return (x % 2 == 1) ? x + 1 : x; };
-  if (c < 0x80) return (c >= 'A' && c <= 'Z') ? c + 32 : c;
-  if (c >= 0xC0 && c <= 0xDE && c != 0xD7) return c + 32;
-  if (c >= 0x100 && c <= 0x12F) return even_pair(c);
-  if (c >= 0x132 && c <= 0x137) return even_pair(c);
-  if (c >= 0x139 && c <= 0x148) return odd_pair(c);
-  if (c >= 0x14A && c <= 0x177) return even_pair(c);
-  if (c == 0x178) return 0xFF;
-  if (c >= 0x179 && c <= 0x17E) return odd_pair(c);
-  if (c >= 0x1CD && c <= 0x1DC) return odd_pair(c);
-  if (c >= 0x1DE && c <= 0x1EF) return even_pair(c);
-  if (c >= 0x1F8 && c <= 0x21F) return even_pair(c);
-  if (c >= 0x222 && c <= 0x233) return even_pair(c);
-  if (c == 0x386) return 0x3AC;
-  if (c >= 0x388 && c <= 0x38A) return c + 37;
-  if (c == 0x38C) return 0x3CC;
-  if (c == 0x38E || c == 0x38F) return c + 63;
-  if ((c >= 0x391 && c <= 0x3A1) || (c >= 0x3A3 && c <= 0x3AB)) return c + 32;
-  if (c >= 0x400 && c <= 0x40F) return c + 80;
-  if (c >= 0x410 && c <= 0x42F) return c + 32;
-  if (c >= 0x460 && c <= 0x481) return even_pair(c);
-  if (c >= 0x48A && c <= 0x4BF) return even_pair(c);
-  if (c == 0x4C0) return 0x4CF;
-  if (c >= 0x4C1 && c <= 0x4CE) return odd_pair(c);
-  if (c >= 0x4D0 && c <= 0x52F) return even_pair(c);
-  if (c >= 0x1E00 && c <= 0x1E95) return even_pair(c);
-  if (c == 0x1E9E) return 0xDF;  // capital sharp s
-  if (c >= 0x1EA0 && c <= 0x1EFF) return even_pair(c);
-  if (c >= 0xFF21 && c <= 0xFF3A) return c + 32;  // fullwidth Latin
-  return c;
+// Unicode's Final_Sigma condition (Unicode 15, table 3-17): capital sigma
+// ends a word when a cased letter precedes it and none follows, skipping
+// case-ignorable characters both ways. Python's str.lower() applies it.
+bool is_final_sigma(std::u32string_view text, size_t i) {
+  auto props = [&](size_t k) { return unicode_properties(text[k]); };
+  size_t j = i;
+  while (j > 0 && (props(j - 1) & kCaseIgnorable)) --j;
+  if (j == 0 || !(props(j - 1) & kCased)) return false;
+  j = i + 1;
+  while (j < text.size() && (props(j) & kCaseIgnorable)) ++j;
+  return j == text.size() || !(props(j) & kCased);
 }
 
 }  // namespace
@@ -138,12 +115,15 @@ char32_t lower_char(char32_t c) {
 std::u32string to_lower(std::u32string_view text) {
   std::u32string out;
   out.reserve(text.size());
-  for (char32_t c : text) {
-    if (c == 0x130) {  // Python: 'İ'.lower() == 'i̇' (SpecialCasing.txt)
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char32_t c = text[i];
+    if (c == 0x130) {  // the one unconditional multi-character lowercase (SpecialCasing.txt)
       out += U"i\u0307";
-      continue;
+    } else if (c == 0x3A3) {
+      out.push_back(is_final_sigma(text, i) ? 0x3C2 : 0x3C3);
+    } else {
+      out.push_back(simple_lowercase(c));
     }
-    out.push_back(lower_char(c));
   }
   return out;
 }

@@ -21,9 +21,8 @@ bool is_space(char32_t c);
 std::vector<std::u32string> split_words(std::u32string_view text);
 // Python's str.rstrip() with no argument.
 std::u32string_view rstrip(std::u32string_view text);
-// Python's str.lower() for Latin, Greek and Cyrillic letters (including
-// U+0130 -> "i" + U+0307, Python's one multi-character mapping there);
-// letters of other scripts are left as they are.
+// Python's str.lower(): Unicode's simple lowercase mapping, U+0130 to
+// "i" + U+0307, and capital sigma to final sigma at the end of a word.
 std::u32string to_lower(std::u32string_view text);
 
 // The lines of a text file as sacreBLEU's command line reads them: split at

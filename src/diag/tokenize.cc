@@ -1,6 +1,7 @@
 #include "diag/tokenize.h"
 
 #include "diag/text.h"
+#include "diag/unicode_tables.h"
 #include "octet/error.h"
 
 namespace octet::diag {
@@ -65,14 +66,15 @@ std::string_view tokenizer_name(Tokenizer tokenizer) {
     case Tokenizer::k13a: return "13a";
     case Tokenizer::kNone: return "none";
     case Tokenizer::kChar: return "char";
+    case Tokenizer::kIntl: return "intl";
   }
   return "?";
 }
 
 Tokenizer parse_tokenizer(std::string_view name) {
-  for (Tokenizer t : {Tokenizer::k13a, Tokenizer::kNone, Tokenizer::kChar})
+  for (Tokenizer t : {Tokenizer::k13a, Tokenizer::kIntl, Tokenizer::kNone, Tokenizer::kChar})
     if (tokenizer_name(t) == name) return t;
-  fail("unknown tokenizer '{}' (known: 13a, none, char)", name);
+  fail("unknown tokenizer '{}' (known: 13a, intl, none, char)", name);
 }
 
 std::u32string tokenize_13a(std::u32string_view line) {
@@ -120,9 +122,34 @@ std::u32string tokenize_13a(std::u32string_view line) {
   return join_words(s);
 }
 
+std::u32string tokenize_intl(std::u32string_view line) {
+  auto punctuation = [](char32_t c) { return (unicode_properties(c) & kPunctuation) != 0; };
+  auto not_number = [](char32_t c) { return (unicode_properties(c) & kNumber) == 0; };
+  // Punctuation preceded by a non-number: "\1 \2 ".
+  std::u32string s = substitute_pairs(line, not_number, punctuation, [](std::u32string& o, char32_t a, char32_t b) {
+    o += a, o += ' ', o += b, o += ' ';
+  });
+  // Punctuation followed by a non-number: " \1 \2". A number ending the
+  // line keeps its period: the line is not padded, as in mteval-v14.
+  s = substitute_pairs(s, punctuation, not_number, [](std::u32string& o, char32_t a, char32_t b) {
+    o += ' ', o += a, o += ' ', o += b;
+  });
+  // Every symbol on its own.
+  std::u32string out;
+  for (char32_t c : s) {
+    if (unicode_properties(c) & kSymbol) {
+      out += ' ', out += c, out += ' ';
+    } else {
+      out += c;
+    }
+  }
+  return join_words(out);
+}
+
 std::u32string tokenize(Tokenizer tokenizer, std::u32string_view line) {
   switch (tokenizer) {
     case Tokenizer::k13a: return tokenize_13a(line);
+    case Tokenizer::kIntl: return tokenize_intl(line);
     case Tokenizer::kNone: return std::u32string(line);
     case Tokenizer::kChar: {
       // " ".join(line): every character, spaces included, its own token.

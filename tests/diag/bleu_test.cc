@@ -1,8 +1,6 @@
 // BLEU against sacreBLEU's published test values. Each case names the file
 // and test of sacreBLEU's repository (github.com/mjpost/sacrebleu, tag
-// v2.6.0) it comes from, with that test's tolerance. Cases using the 'intl'
-// tokenizer are left out: octet does not implement it (it needs Unicode
-// category tables).
+// v2.6.0) it comes from, with that test's tolerance.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -64,7 +62,9 @@ TEST(Bleu, SacrebleuCorpusBleu) {
   BleuOptions no_smoothing;
   no_smoothing.smoothing = Smoothing::kNone;
   EXPECT_NEAR(corpus_bleu(kHyps, kRefs, no_smoothing).score, 48.530827, 1e-8);
-  // ('intl', 43.91623493) left out: tokenizer not implemented.
+  BleuOptions intl;
+  intl.tokenizer = Tokenizer::kIntl;
+  EXPECT_NEAR(corpus_bleu(kHyps, kRefs, intl).score, 43.91623493, 1e-8);
 }
 
 // test_bleu.py::test_effective_order (test_case_effective_order), EPSILON 1e-8.
@@ -155,7 +155,7 @@ TEST(Bleu, SacrebleuSentenceBleu) {
       {Smoothing::kAddK, 1, false, Tokenizer::k13a, 14.882},
       {Smoothing::kAddK, 2, false, Tokenizer::k13a, 21.389},
       {Smoothing::kExp, std::nullopt, false, Tokenizer::kNone, 7.347},
-      // ('exp', 'intl', 8.493) left out: tokenizer not implemented.
+      {Smoothing::kExp, std::nullopt, false, Tokenizer::kIntl, 8.493},
       {Smoothing::kExp, std::nullopt, false, Tokenizer::kChar, 40.8759},
       {Smoothing::kExp, std::nullopt, true, Tokenizer::kChar, 42.0267},
   };

@@ -36,12 +36,23 @@ TEST(Tokenize13a, MatchesSacrebleu) {
   for (const auto& [in, expected] : cases) EXPECT_EQ(tok13a(in), expected) << "input: " << in;
 }
 
+// sacreBLEU's TokenizerV14International docstring: a number ending the line
+// keeps its period (the line is not padded), separators inside numbers stay,
+// symbols of any script stand alone.
+TEST(TokenizeIntl, Mteval14Rules) {
+  auto intl = [](const std::string& s) { return encode_utf8(tokenize_intl(decode_utf8(s, "test"))); };
+  EXPECT_EQ(intl("It happened in 2019."), "It happened in 2019.");
+  EXPECT_EQ(intl("Hello, world!"), "Hello , world !");
+  EXPECT_EQ(intl("3,000.50€ »gut«"), "3,000.50 € » gut «");
+}
+
 TEST(Tokenize, NoneAndChar) {
   EXPECT_EQ(encode_utf8(tokenize(Tokenizer::kNone, U"a,b  c")), "a,b  c");
   // sacreBLEU's TokenizerChar: " ".join(line); an umlaut is one character.
   EXPECT_EQ(encode_utf8(tokenize(Tokenizer::kChar, U"Mä b")), "M ä   b");
   EXPECT_EQ(parse_tokenizer("13a"), Tokenizer::k13a);
-  EXPECT_THROW(parse_tokenizer("intl"), Error);
+  EXPECT_EQ(parse_tokenizer("intl"), Tokenizer::kIntl);
+  EXPECT_THROW(parse_tokenizer("zh"), Error);
 }
 
 TEST(Text, Utf8DecoderRejectsInvalidBytesNamingTheLine) {

@@ -108,7 +108,7 @@ void add_eval(CLI::App& app) {
   cmd->add_option("--metrics", args.metrics, "comma-separated: bleu, chrf (default both)");
   cmd->add_flag("--lowercase", args.lowercase, "case-insensitive scores");
   cmd->add_flag("--json", args.json, "print sacreBLEU-style JSON");
-  cmd->add_option("--tokenize", args.tokenize, "BLEU tokenizer: 13a (default), none, char");
+  cmd->add_option("--tokenize", args.tokenize, "BLEU tokenizer: 13a (default), intl, none, char");
   cmd->add_option("--chrf-word-order", args.chrf_word_order, "chrF word n-gram order; 2 gives chrF++ (default 0)")
       ->check(CLI::Range(0, 6));
   cmd->callback([] { run_eval(args); });
