@@ -8,14 +8,19 @@
 
 namespace octet::diag {
 
+namespace {
+
+[[noreturn]] void invalid_utf8(std::string_view bytes, size_t at, std::string_view where) {
+  fail("{}: invalid UTF-8 at byte {} of the line (0x{:02x}); octet reads text as UTF-8", where, at + 1,
+       static_cast<unsigned char>(bytes[at]));
+}
+
+}  // namespace
+
 std::u32string decode_utf8(std::string_view bytes, std::string_view where) {
   std::u32string out;
   out.reserve(bytes.size());
   size_t i = 0;
-  auto bad = [&](size_t at) {
-    fail("{}: invalid UTF-8 at byte {} (0x{:02x}); octet reads text as UTF-8", where, at,
-         static_cast<unsigned char>(bytes[at]));
-  };
   while (i < bytes.size()) {
     const auto b0 = static_cast<unsigned char>(bytes[i]);
     if (b0 < 0x80) {
@@ -23,8 +28,10 @@ std::u32string decode_utf8(std::string_view bytes, std::string_view where) {
       ++i;
       continue;
     }
-    size_t length;
-    char32_t c, min;
+    // The lead byte gives the length and the smallest code point that needs
+    // it (anything smaller is an overlong form). 0xC0, 0xC1 and 0xF5.. never lead.
+    size_t length = 0;
+    char32_t c = 0, min = 0;
     if (b0 >= 0xC2 && b0 <= 0xDF) {
       length = 2, c = b0 & 0x1F, min = 0x80;
     } else if (b0 >= 0xE0 && b0 <= 0xEF) {
@@ -32,15 +39,15 @@ std::u32string decode_utf8(std::string_view bytes, std::string_view where) {
     } else if (b0 >= 0xF0 && b0 <= 0xF4) {
       length = 4, c = b0 & 0x07, min = 0x10000;
     } else {
-      bad(i);
+      invalid_utf8(bytes, i, where);
     }
-    if (i + length > bytes.size()) bad(i);
+    if (i + length > bytes.size()) invalid_utf8(bytes, i, where);
     for (size_t k = 1; k < length; ++k) {
       const auto b = static_cast<unsigned char>(bytes[i + k]);
-      if ((b & 0xC0) != 0x80) bad(i + k);
+      if ((b & 0xC0) != 0x80) invalid_utf8(bytes, i + k, where);
       c = (c << 6) | (b & 0x3F);
     }
-    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) bad(i);
+    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) invalid_utf8(bytes, i, where);
     out.push_back(c);
     i += length;
   }

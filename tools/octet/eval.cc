@@ -1,8 +1,8 @@
 // octet eval --hyp H --ref R [--ref R2 ...] [--metrics bleu,chrf] [--lowercase] [--json]
 // Translation quality as sacreBLEU prints it, so the figures can be compared
 // with published ones; the signature says what was measured.
-#include <cmath>
 #include <cstdio>
+#include <string>
 
 #include <nlohmann/json.hpp>
 
@@ -33,9 +33,10 @@ struct Line {
 };
 
 nlohmann::json to_json(const Line& l) {
-  // sacreBLEU's JSON: the score rounded to two decimals, the signature both
-  // whole and split into its fields.
-  nlohmann::json j = {{"name", l.name}, {"score", std::round(l.score * 100) / 100}, {"signature", l.signature}};
+  // sacreBLEU's JSON: the score as its two-decimal text read back
+  // (float(f"{score:.2f}")), the signature both whole and split into fields.
+  nlohmann::json j = {
+      {"name", l.name}, {"score", std::stod(fmt::format("{:.2f}", l.score))}, {"signature", l.signature}};
   if (!l.verbose.empty()) j["verbose_score"] = l.verbose;
   size_t start = 0;
   while (start <= l.signature.size()) {
