@@ -13,7 +13,8 @@
 //   asymmetrically (s, z);  out = clamp(float(Σ q·w − z·Σ w) · (s_w[c] · s) + bias[c])
 //
 // Padding taps hold the zero point (0 when symmetric), so they add nothing.
-// One group only: LiteRT sends grouped hybrid convolutions to its reference
+// LiteRT's CONV_2D insists on a bias; octet also runs one without (adding
+// nothing). One group only: LiteRT sends grouped hybrid convolutions to its reference
 // kernel, which octet does not implement (refused at prepare).
 #include <algorithm>
 #include <cstring>
