@@ -13,9 +13,14 @@
 //   asymmetrically (s, z);  out = clamp(float(Σ q·w − z·Σ w) · (s_w[c] · s) + bias[c])
 //
 // Padding taps hold the zero point (0 when symmetric), so they add nothing.
+//   grouped (input channels = groups × filter's I): LiteRT always takes
+//   EvalHybridPerChannel, with its reference kernel (reference_ops::
+//   HybridConvPerChannel): asymmetric per image, direct loops,
+//   out = clamp((float(Σ (q − z)·w) · s_w[c]) · s + bias[c]); it reads one
+//   scale per output channel, so octet refuses a single scale there.
+//
 // LiteRT's CONV_2D insists on a bias; octet also runs one without (adding
-// nothing). One group only: LiteRT sends grouped hybrid convolutions to its reference
-// kernel, which octet does not implement (refused at prepare).
+// nothing).
 #include <algorithm>
 #include <cstring>
 #include <limits>
@@ -51,9 +56,20 @@ class HybridConv2D final : public Kernel {
     scales_ = hybrid_weight_scales(ctx, filter, out_channels_, 0);
     per_channel_ = false;
     for (float s : scales_) per_channel_ = per_channel_ || s != scales_[0];
+    if (groups_ > 1 && scales_.size() != static_cast<size_t>(out_channels_))
+      ctx.fail("filter tensor {} '{}' has one scale for {} channels; LiteRT's grouped hybrid "
+               "CONV_2D reads one scale per output channel (axis 0)", filter.index, filter.name(),
+               out_channels_);
+    per_channel_ = per_channel_ || groups_ > 1;  // asymmetric input quantization
     has_bias_ = ctx.num_inputs() > 2 && ctx.input(2).present();
     if (has_bias_) check_float_bias(ctx, ctx.input(2), out_channels_);
 
+    image_ = int64_t{h_.in} * w_.in * in_channels_;
+    batch_quant_.assign(static_cast<size_t>(batches_), RowQuant{});
+    if (groups_ > 1) {  // direct loops over the quantized images
+      ctx.request_scratch(static_cast<size_t>(int64_t{batches_} * image_));
+      return;
+    }
     filter_constant_ = filter.data != nullptr;
     if (filter_constant_)
       pack_int8(filter.data_as<const int8_t>(), patch_, out_channels_, static_cast<int32_t>(patch_),
@@ -63,14 +79,16 @@ class HybridConv2D final : public Kernel {
     direct_ = h_.filter == 1 && w_.filter == 1 && h_.stride == 1 && w_.stride == 1;
     block_pixels_ = std::min(std::max<int64_t>(kIm2colBlockBytes / std::max<int64_t>(patch_, 1), 16),
                              std::max<int64_t>(pixels_, 1));
-    image_ = int64_t{h_.in} * w_.in * in_channels_;
     const int64_t bytes = block_pixels_ * out_channels_ * 4 + int64_t{batches_} * image_ +
                           (direct_ ? 0 : block_pixels_ * patch_);
     ctx.request_scratch(static_cast<size_t>(bytes));
-    batch_quant_.assign(static_cast<size_t>(batches_), RowQuant{});
   }
 
   void eval(const EvalContext& ctx) override {
+    if (groups_ > 1) {
+      eval_grouped(ctx);
+      return;
+    }
     const float* input = ctx.inputs[0].data_as<const float>();
     const float* bias = has_bias_ ? ctx.inputs[2].data_as<const float>() : nullptr;
     float* output = ctx.outputs[0].data_as<float>();
@@ -116,24 +134,63 @@ class HybridConv2D final : public Kernel {
   }
 
  private:
+  // The reference kernel's loops: per output, the taps inside the image,
+  // the channels of its group; Σ (q − z)·w in int32.
+  void eval_grouped(const EvalContext& ctx) {
+    const float* input = ctx.inputs[0].data_as<const float>();
+    const int8_t* filter = ctx.inputs[1].data_as<const int8_t>();
+    const float* bias = has_bias_ ? ctx.inputs[2].data_as<const float>() : nullptr;
+    float* out = ctx.outputs[0].data_as<float>();
+    auto* q = reinterpret_cast<int8_t*>(ctx.scratch.data());
+    const int32_t group_out = out_channels_ / groups_;
+    for (int32_t b = 0; b < batches_; ++b) {
+      const RowQuant r = asymmetric_quantize(input + b * image_, image_, q + b * image_);
+      const int8_t* image = q + b * image_;
+      for (int32_t oy = 0; oy < h_.out; ++oy)
+        for (int32_t ox = 0; ox < w_.out; ++ox)
+          for (int32_t oc = 0; oc < out_channels_; ++oc) {
+            const int64_t group_base = int64_t{oc / group_out} * group_channels_;
+            int32_t acc = 0;
+            for (int32_t ky = 0; ky < h_.filter; ++ky) {
+              const int32_t iy = oy * h_.stride - h_.pad + ky * h_.dilation;
+              if (iy < 0 || iy >= h_.in) continue;
+              for (int32_t kx = 0; kx < w_.filter; ++kx) {
+                const int32_t ix = ox * w_.stride - w_.pad + kx * w_.dilation;
+                if (ix < 0 || ix >= w_.in) continue;
+                const int8_t* x = image + (int64_t{iy} * w_.in + ix) * in_channels_ + group_base;
+                const int8_t* w =
+                    filter + ((int64_t{oc} * h_.filter + ky) * w_.filter + kx) * group_channels_;
+                for (int32_t c = 0; c < group_channels_; ++c)
+                  acc += int32_t{w[c]} * (int32_t{x[c]} - r.zero_point);
+              }
+            }
+            float v = static_cast<float>(acc) * scales_[static_cast<size_t>(oc)] * r.scale;
+            if (bias != nullptr) v += bias[oc];
+            *out++ = std::min(std::max(v, range_.min), range_.max);
+          }
+    }
+  }
+
   void prepare_shapes(PrepareContext& ctx, const TensorView& input, const TensorView& filter) {
     batches_ = input.dim(0);
     in_channels_ = input.dim(3);
     out_channels_ = filter.dim(0);
-    if (filter.dim(3) != in_channels_)
-      ctx.fail("filter tensor {} '{}' [{}] has {} input channels, input tensor {} '{}' has {}: "
-               "octet's hybrid CONV_2D runs one group only", filter.index, filter.name(),
-               fmt::join(filter.shape, ","), filter.dim(3), input.index, input.name(),
-               in_channels_);
-    if (out_channels_ <= 0 || in_channels_ <= 0)
-      ctx.fail("filter tensor {} '{}' has shape [{}]: channels must be > 0", filter.index,
-               filter.name(), fmt::join(filter.shape, ","));
+    group_channels_ = filter.dim(3);
+    if (group_channels_ <= 0 || in_channels_ % group_channels_ != 0)
+      ctx.fail("filter tensor {} '{}' [{}] has {} input channels, which do not divide the "
+               "input's {} channels (tensor {} '{}') into groups", filter.index, filter.name(),
+               fmt::join(filter.shape, ","), group_channels_, in_channels_, input.index,
+               input.name());
+    groups_ = in_channels_ / group_channels_;
+    if (out_channels_ <= 0 || out_channels_ % groups_ != 0)
+      ctx.fail("filter tensor {} '{}' has {} output channels, not a positive multiple of the {} "
+               "groups", filter.index, filter.name(), out_channels_, groups_);
     h_ = window_axis(ctx, "height", options_.padding, input.dim(1), filter.dim(1),
                      options_.stride_h, options_.dilation_h);
     w_ = window_axis(ctx, "width", options_.padding, input.dim(2), filter.dim(2),
                      options_.stride_w, options_.dilation_w);
     ctx.set_output_shape(0, {batches_, h_.out, w_.out, out_channels_});
-    patch_ = int64_t{h_.filter} * w_.filter * in_channels_;
+    patch_ = int64_t{h_.filter} * w_.filter * group_channels_;
     pixels_ = int64_t{batches_} * h_.out * w_.out;
     if (patch_ > kMaxInt8GemmDepth)
       ctx.fail("filter tensor {} '{}' has {} taps per output, more than the {} an int32 sum holds",
@@ -168,7 +225,7 @@ class HybridConv2D final : public Kernel {
   opt::Conv2D options_;
   WindowAxis h_, w_;
   FloatRange range_;
-  int32_t batches_ = 0, in_channels_ = 0, out_channels_ = 0;
+  int32_t batches_ = 0, in_channels_ = 0, out_channels_ = 0, group_channels_ = 0, groups_ = 1;
   int64_t patch_ = 0, pixels_ = 0, block_pixels_ = 1, image_ = 0;
   bool has_bias_ = false, filter_constant_ = false, direct_ = false, per_channel_ = false;
   std::vector<float> scales_;

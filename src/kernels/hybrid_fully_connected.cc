@@ -60,8 +60,8 @@ class HybridFullyConnected final : public Kernel {
       pack_int8(weights.data_as<const int8_t>(), depth_, units_, depth_, packed_);
     else
       reserve_packed(units_, depth_, packed_);
-    block_rows_ = std::clamp<int64_t>(kAccBlockBytes / 4 / std::max(units_, 1), 8,
-                                      std::max<int64_t>(rows_, 1));
+    block_rows_ = std::min(std::max<int64_t>(kAccBlockBytes / 4 / std::max(units_, 1), 8),
+                           std::max<int64_t>(rows_, 1));
     ctx.request_scratch(static_cast<size_t>(block_rows_ * units_ * 4 + block_rows_ * depth_));
     row_quant_.assign(static_cast<size_t>(block_rows_), RowQuant{});
   }
