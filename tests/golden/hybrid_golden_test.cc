@@ -78,12 +78,22 @@ QuantParams weight_quant(bool channelwise, int32_t channels, float base, int32_t
 
 // Constant weights, or the same shape given as a model input (XNNPACK
 // declines; LiteRT's builtin hybrid kernel runs).
-GTensor weights(std::vector<int32_t> shape, QuantParams quant, bool as_input, uint32_t seed) {
-  if (!as_input) return int8_weights(std::move(shape), std::move(quant), seed);
+// Values in [lo, 127] (lo > -127: one-signed weights, whose sums grow past
+// 2^24 where the runtimes convert them to float).
+GTensor weights(std::vector<int32_t> shape, QuantParams quant, bool as_input, uint32_t seed,
+                int lo = -127) {
+  if (!as_input && lo == -127) return int8_weights(std::move(shape), std::move(quant), seed);
   GTensor t{DType::Int8, std::move(shape), std::move(quant)};
-  t.lo = -127;
+  t.lo = lo;
   t.hi = 127;
-  return t;
+  if (as_input) return t;
+  size_t n = 1;
+  for (int32_t d : t.shape) n *= static_cast<size_t>(d);
+  std::mt19937 rng(seed);
+  std::uniform_int_distribution<int> dist(lo, 127);
+  std::vector<int8_t> v(n);
+  for (auto& x : v) x = static_cast<int8_t>(dist(rng));
+  return constant_of<int8_t>(DType::Int8, t.shape, v, t.quant);
 }
 
 void mark_xnnpack(GoldenCase& c, double bound) {
@@ -103,6 +113,7 @@ struct FcSpec {
   Activation activation = Activation::None;
   int64_t lo = -100, hi = 100;
   float weight_scale = 0.01f;
+  int weights_lo = -127;
   uint32_t seed = 1;
 };
 
@@ -115,7 +126,7 @@ GoldenCase fc_case(const std::string& name, const FcSpec& s, bool weights_as_inp
   std::vector<GTensor> inputs = {
       float_input(s.input_shape, s.lo, s.hi),
       weights({s.units, depth}, weight_quant(s.per_channel, s.units, s.weight_scale, 0),
-              weights_as_input, s.seed)};
+              weights_as_input, s.seed, s.weights_lo)};
   if (s.bias) inputs.push_back(float_bias(s.units, 2.f, s.seed + 1));
   std::vector<int32_t> out_shape = s.input_shape;
   if (s.keep_num_dims) {
@@ -199,6 +210,25 @@ TEST(GoldenHybrid, FullyConnected) {
       s.input_shape = {1, 1};
       s.units = 1;
       cases.push_back(fc_case("[1,1]x[1,1]" + q, s, as_input));
+      // All-zero input: LiteRT's shortcut (output = bias, then activation).
+      s = FcSpec{};
+      s.asymmetric = asym;
+      s.input_shape = {3, 8};
+      s.lo = s.hi = 0;
+      s.activation = Activation::Relu;
+      cases.push_back(fc_case("[3,8]x[8,8] all-zero input RELU" + q, s, as_input));
+      // Sums past 2^24 (inputs near the row maximum, depth 2000): the int32
+      // sum rounds when converted to float.
+      s = FcSpec{};
+      s.asymmetric = asym;
+      s.input_shape = {2, 2000};
+      s.units = 8;
+      s.lo = 60;
+      s.hi = 100;
+      s.weights_lo = 100;
+      s.weight_scale = 1e-4f;
+      cases.push_back(fc_case("[2,2000]x[2000,8] inputs [60,100] weights [100,127] sums past 2^24" + q,
+                              s, as_input));
     }
   }
   expect_golden(cases);
@@ -210,6 +240,7 @@ struct BmmSpec {
   std::vector<int32_t> lhs, rhs, out;
   bool adj_x = false, adj_y = false, per_channel = false, asymmetric = false;
   int64_t lo = -100, hi = 100;
+  int weights_lo = -127;
   uint32_t seed = 3;
 };
 
@@ -229,7 +260,7 @@ GoldenCase bmm_case(const std::string& name, const BmmSpec& s, bool subnormal_sc
   const float base = subnormal_scales ? 4e-39f : 0.02f;
   std::vector<GTensor> inputs = {
       float_input(s.lhs, s.lo, s.hi),
-      int8_weights(s.rhs, weight_quant(s.per_channel, cols, base, axis), s.seed)};
+      weights(s.rhs, weight_quant(s.per_channel, cols, base, axis), false, s.seed, s.weights_lo)};
   GoldenCase c = golden_case("BATCH_MATMUL", name + (subnormal_scales ? " subnormal scales" : ""),
                              BuiltinOp::BatchMatmul, o, inputs, {float_output(s.out)},
                              s.asymmetric ? 4 : 1);
@@ -273,6 +304,17 @@ TEST(GoldenHybrid, BatchMatMul) {
         s.out = {2, 3, 5, 6};
         cases.push_back(bmm_case("[2,3,5,7]x[7,6] broadcast rhs inputs [-2,9]" + q, s, false));
       }
+      // Sums past 2^24: LiteRT subtracts the zero-point term in float.
+      s = BmmSpec{};
+      s.asymmetric = asym;
+      s.lhs = {2, 2000};
+      s.rhs = {2000, 8};
+      s.out = {2, 8};
+      s.lo = 60;
+      s.hi = 100;
+      s.weights_lo = 100;
+      cases.push_back(bmm_case("[2,2000]x[2000,8] inputs [60,100] weights [100,127] sums past 2^24" + q,
+                               s, subnormal));
       s = BmmSpec{};
       s.asymmetric = asym;
       s.lhs = {3, 9, 4};
