@@ -56,8 +56,15 @@ std::vector<int64_t> PrepareContext::constant_ints(size_t i, std::string_view ro
   return values;
 }
 
+std::vector<KernelFactory>& Registry::table(Arithmetic arithmetic) {
+  return arithmetic == Arithmetic::Float ? float_ : arithmetic == Arithmetic::Integer ? integer_ : hybrid_;
+}
+const std::vector<KernelFactory>& Registry::table(Arithmetic arithmetic) const {
+  return arithmetic == Arithmetic::Float ? float_ : arithmetic == Arithmetic::Integer ? integer_ : hybrid_;
+}
+
 void Registry::add(BuiltinOp op, KernelFactory factory, Arithmetic arithmetic) {
-  (arithmetic == Arithmetic::Float ? float_ : integer_).at(static_cast<size_t>(op)) = factory;
+  table(arithmetic).at(static_cast<size_t>(op)) = factory;
 }
 
 void Registry::add_custom(std::string name, KernelFactory factory) {
@@ -72,14 +79,14 @@ KernelFactory Registry::find(const OpCode& code, Arithmetic arithmetic) const {
   }
   const auto i = static_cast<int32_t>(code.builtin);
   if (i < 0 || i >= kBuiltinOpCount) return nullptr;
-  return (arithmetic == Arithmetic::Float ? float_ : integer_)[static_cast<size_t>(i)];
+  return table(arithmetic)[static_cast<size_t>(i)];
 }
 
 std::vector<BuiltinOp> Registry::ops(Arithmetic arithmetic) const {
-  const auto& table = arithmetic == Arithmetic::Float ? float_ : integer_;
+  const auto& t = table(arithmetic);
   std::vector<BuiltinOp> out;
-  for (size_t i = 0; i < table.size(); ++i)
-    if (table[i] != nullptr) out.push_back(static_cast<BuiltinOp>(i));
+  for (size_t i = 0; i < t.size(); ++i)
+    if (t[i] != nullptr) out.push_back(static_cast<BuiltinOp>(i));
   return out;
 }
 

@@ -115,8 +115,10 @@ using KernelFactory = std::unique_ptr<Kernel> (*)(const Op& op);
 // quantized int8, uint8, int16 or int4 (it has a scale), Float otherwise
 // (plain integer data such as token ids, CAST results or int16 indices). A family
 // registers a kernel for each it implements; byte-moving ops register the
-// same kernel for both.
-enum class Arithmetic { Float, Integer };
+// same kernel for both. Hybrid is TFLite's dynamic-range quantization: a
+// quantized constant operand (int8 weights) but a float32 first input and
+// float32 outputs; the kernel quantizes the input at run time.
+enum class Arithmetic { Float, Integer, Hybrid };
 inline bool is_quantized_tensor(DType t, const QuantParams& q) {
   return (t == DType::Int8 || t == DType::UInt8 || t == DType::Int16 || t == DType::Int4) &&
          !q.scale.empty();
@@ -142,6 +144,9 @@ class Registry {
  private:
   std::vector<KernelFactory> float_ = std::vector<KernelFactory>(kBuiltinOpCount, nullptr);
   std::vector<KernelFactory> integer_ = std::vector<KernelFactory>(kBuiltinOpCount, nullptr);
+  std::vector<KernelFactory> hybrid_ = std::vector<KernelFactory>(kBuiltinOpCount, nullptr);
+  std::vector<KernelFactory>& table(Arithmetic arithmetic);
+  const std::vector<KernelFactory>& table(Arithmetic arithmetic) const;
   std::vector<std::pair<std::string, KernelFactory>> custom_;
 };
 

@@ -47,6 +47,10 @@ void register_pooling_quantized(Registry& r);
 void register_reduce_quantized(Registry& r);
 void register_transpose_conv(Registry& r);
 void register_transpose_conv_quantized(Registry& r);
+void register_hybrid_fully_connected(Registry& r);
+void register_hybrid_batch_matmul(Registry& r);
+void register_hybrid_conv_2d(Registry& r);
+void register_hybrid_depthwise_conv_2d(Registry& r);
 
 const Registry& builtin_registry() {
   static const Registry registry = [] {
@@ -94,6 +98,10 @@ const Registry& builtin_registry() {
     register_reduce_quantized(r);
     register_transpose_conv(r);
     register_transpose_conv_quantized(r);
+    register_hybrid_fully_connected(r);
+    register_hybrid_batch_matmul(r);
+    register_hybrid_conv_2d(r);
+    register_hybrid_depthwise_conv_2d(r);
     return r;
   }();
   return registry;

@@ -130,12 +130,24 @@ struct Interpreter::Impl {
         for (int32_t t : *list)
           if (quantized < 0 && t >= 0 && kernels::is_quantized_tensor(graph.tensors[t].dtype, graph.tensors[t].quant))
             quantized = t;
-      const auto arithmetic =
-          quantized >= 0 ? kernels::Arithmetic::Integer : kernels::Arithmetic::Float;
+      // TFLite's dynamic-range ("hybrid") ops keep a float32 activation and
+      // float32 outputs around quantized weights: they run in their own
+      // kernels, which quantize the input at run time.
+      bool hybrid = quantized >= 0 && !op.inputs.empty() && op.inputs[0] >= 0 &&
+                    graph.tensors[op.inputs[0]].dtype == DType::Float32 && !op.outputs.empty();
+      for (int32_t t : op.outputs)
+        if (hybrid && (t < 0 || graph.tensors[t].dtype != DType::Float32)) hybrid = false;
+      const auto arithmetic = hybrid            ? kernels::Arithmetic::Hybrid
+                              : quantized >= 0 ? kernels::Arithmetic::Integer
+                                               : kernels::Arithmetic::Float;
       const kernels::KernelFactory factory = registry.find(op.code, arithmetic);
       if (!factory) {
         if (op.code.is_custom())
           fail("{}: custom op '{}' is not supported by octet", where(o), op.code.custom_name);
+        if (hybrid)
+          fail("{}: tensor {} '{}' is {} and input 0 is float32 (dynamic-range quantization), "
+               "and octet has no hybrid kernel for this op", where(o), quantized,
+               graph.tensors[quantized].name, dtype_name(graph.tensors[quantized].dtype));
         if (quantized >= 0 && registry.find(op.code, kernels::Arithmetic::Float))
           fail("{}: tensor {} '{}' is {}, and octet has no integer kernel for this op (it runs "
                "only in float32)", where(o), quantized, graph.tensors[quantized].name,

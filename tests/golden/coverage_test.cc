@@ -42,5 +42,23 @@ TEST(GoldenCoverage, EveryIntegerKernelHasGoldenCases) {
   EXPECT_TRUE(missing.empty()) << "integer kernels without golden cases: " << ::testing::PrintToString(missing);
 }
 
+// The same for the dynamic-range (hybrid) kernels: their golden cases live in
+// hybrid_golden_test.cc.
+TEST(GoldenCoverage, EveryHybridKernelHasGoldenCases) {
+  std::ifstream in(source_dir() / "tests" / "golden" / "hybrid_golden_test.cc");
+  std::stringstream text;
+  text << in.rdbuf();
+  const std::string s = text.str();
+  std::set<std::string> named;
+  const std::regex op_token(R"(BuiltinOp::([A-Za-z0-9_]+))");
+  for (auto it = std::sregex_iterator(s.begin(), s.end(), op_token); it != std::sregex_iterator(); ++it)
+    named.insert(normalized((*it)[1].str()));
+  std::vector<std::string> missing;
+  for (BuiltinOp op : kernels::builtin_registry().ops(kernels::Arithmetic::Hybrid))
+    if (!named.count(normalized(builtin_op_name(op)))) missing.emplace_back(builtin_op_name(op));
+  EXPECT_FALSE(kernels::builtin_registry().ops(kernels::Arithmetic::Hybrid).empty());
+  EXPECT_TRUE(missing.empty()) << "hybrid kernels without golden cases: " << ::testing::PrintToString(missing);
+}
+
 }  // namespace
 }  // namespace octet::testing

@@ -1,5 +1,6 @@
 #include "golden.h"
 
+#include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -284,6 +285,8 @@ std::vector<GoldenResult> run_golden(const std::vector<GoldenCase>& cases, uint3
       for (size_t i = 0; i < n; ++i) {
         const int64_t d = distance(mine[o], ref[o], i);
         r.max_diff = std::max(r.max_diff, d);
+        if (mine[o].dtype == DType::Float32)
+          r.max_abs_diff = std::max(r.max_abs_diff, std::abs(element(mine[o], i) - element(ref[o], i)));
         if (d != 0) ++r.differing;
       }
       r.total += static_cast<int64_t>(n);
@@ -301,12 +304,22 @@ void expect_golden(const std::vector<GoldenCase>& cases, uint32_t seed, int samp
     const GoldenResult& r = results[c];
     const GoldenCase& gc = cases[c];
     EXPECT_EQ(r.error, "") << gc.op << " " << gc.name;
-    EXPECT_LE(r.max_diff, gc.tolerance)
-        << gc.op << " " << gc.name << ": " << r.differing << " of " << r.total
-        << " elements differ from LiteRT, by up to " << r.max_diff
-        << (gc.reason.empty() ? " (must be bit-exact)" : " (allowed " + std::to_string(gc.tolerance) + ": " + gc.reason + ")");
+    if (gc.abs_tolerance >= 0) {
+      EXPECT_LE(r.max_abs_diff, gc.abs_tolerance)
+          << gc.op << " " << gc.name << ": " << r.differing << " of " << r.total
+          << " elements differ from LiteRT, by up to " << r.max_abs_diff << " (allowed "
+          << gc.abs_tolerance << ": " << gc.reason << ")";
+    } else {
+      EXPECT_LE(r.max_diff, gc.tolerance)
+          << gc.op << " " << gc.name << ": " << r.differing << " of " << r.total
+          << " elements differ from LiteRT, by up to " << r.max_diff
+          << (gc.reason.empty() ? " (must be bit-exact)" : " (allowed " + std::to_string(gc.tolerance) + ": " + gc.reason + ")");
+    }
     std::string line = fmt::format("{}\t{}\t{}\t{}\t{}\t{}\t{}", gc.op, gc.name, r.max_diff,
                                    r.differing, r.total, gc.tolerance, gc.reason);
+    if (gc.abs_tolerance >= 0)
+      line = fmt::format("{}\t{}\t{}\t{}\t{}\tabs {:.4g} (max |Δ| {:.4g})\t{}", gc.op, gc.name,
+                         r.max_diff, r.differing, r.total, gc.abs_tolerance, r.max_abs_diff, gc.reason);
     std::printf("[golden] %s\n", line.c_str());
     tsv << line << "\n";
   }

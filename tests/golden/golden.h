@@ -83,6 +83,11 @@ struct GoldenCase {
   // (empty: must be bit-exact).
   int tolerance = 0;
   std::string reason = {};
+  // Float outputs only: when >= 0, the case is checked by absolute
+  // difference |octet − LiteRT| <= abs_tolerance instead of by ulps (for
+  // runtimes that compute a different approximation, e.g. XNNPACK's
+  // dynamically quantized kernels; `reason` says why).
+  double abs_tolerance = -1;
 };
 
 // Builds a GoldenCase from one op (input ranges taken from the tensors).
@@ -95,6 +100,7 @@ struct GoldenResult {
   int64_t max_diff = 0;   // over all outputs and samples
   int64_t differing = 0;  // elements that differ
   int64_t total = 0;
+  double max_abs_diff = 0;  // float outputs: largest |octet − LiteRT|
   std::string error;      // octet or LiteRT failed
 };
 
