@@ -57,8 +57,8 @@ void print_table(const char* title, std::vector<Row> rows, size_t top, bool by_o
   std::sort(rows.begin(), rows.end(), [&](const Row& a, const Row& b) {
     return by_outliers ? a.outlier_ratio > b.outlier_ratio : a.width > b.width;
   });
-  std::printf("%s\n  %-44s %12s %12s %12s %12s %8s\n", title, "tensor", "min", "max", "p0.005", "p99.995",
-              "outlier×");
+  std::printf("%s\n  %-44s %12s %12s %12s %12s %8s\n", title, "tensor", "min", "max", "p99.99 lo",
+              "p99.99 hi", "ratio");
   for (size_t i = 0; i < std::min(top, rows.size()); ++i) {
     const TensorStats& t = *rows[i].stats;
     const Range core = choose_range(t, {.estimator = Estimator::Percentile, .percentile = 99.99}, 8, false);
@@ -136,7 +136,7 @@ void run(const CalibrateArgs& args) {
   }
   const std::vector<Row> rows = rows_of(stats);
   print_table("widest ranges", rows, args.top, false);
-  print_table("most outliers (min-max width / 99.99 % width)", rows, args.top, true);
+  print_table("most outliers (ratio: min-max width / width of the 99.99 % range)", rows, args.top, true);
   size_t nonfinite = 0, empty = 0;
   for (const auto& [name, t] : stats.tensors) {
     nonfinite += t.nonfinite > 0 ? 1 : 0;
