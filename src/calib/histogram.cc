@@ -88,6 +88,50 @@ void widen_to_cover(Histogram& h, double lo, double hi, size_t bins) {
   set_geometry(h, g.width * static_cast<double>(factor), zero_bin, static_cast<size_t>(size));
 }
 
+void add_all_values(Histogram& h, std::span<const float> values) {
+  const HistogramGeometry g = geometry(h);
+  if (g.width == 0 || values.size() < 4096) {
+    add_values(h, values, [](float) { return true; });
+    return;
+  }
+  // Float arithmetic is exact enough here: indices below 2^12 keep 12 bits
+  // of fraction, so only values within ~1/4096 of a bin edge can move.
+  const float inv = static_cast<float>(1.0 / g.width), offset = static_cast<float>(g.zero_bin);
+  const int32_t last = static_cast<int32_t>(h.counts.size()) - 1;
+  const size_t bins = h.counts.size();
+  constexpr size_t kWays = 4, kBlock = 1024;
+  std::vector<uint32_t> sub(kWays * bins, 0);
+  int32_t index[kBlock];
+  size_t since_flush = 0;
+  auto flush = [&] {
+    for (size_t w = 0; w < kWays; ++w)
+      for (size_t b = 0; b < bins; ++b) {
+        h.counts[b] += sub[w * bins + b];
+        sub[w * bins + b] = 0;
+      }
+    since_flush = 0;
+  };
+  for (size_t start = 0; start < values.size(); start += kBlock) {
+    const size_t n = std::min(kBlock, values.size() - start);
+    const float* v = values.data() + start;
+    for (size_t i = 0; i < n; ++i) {
+      const int32_t k = static_cast<int32_t>(v[i] * inv + offset);
+      index[i] = k < 0 ? 0 : (k > last ? last : k);
+    }
+    size_t i = 0;
+    for (; i + kWays <= n; i += kWays) {
+      ++sub[index[i]];
+      ++sub[bins + index[i + 1]];
+      ++sub[2 * bins + index[i + 2]];
+      ++sub[3 * bins + index[i + 3]];
+    }
+    for (; i < n; ++i) ++sub[index[i]];
+    // uint32 sub-counts: flush long before any could overflow.
+    if ((since_flush += n) > (1u << 30)) flush();
+  }
+  flush();
+}
+
 double count_between(const Histogram& h, double a, double b) {
   if (h.counts.empty() || b < a) return 0;
   const HistogramGeometry g = geometry(h);

@@ -49,6 +49,11 @@ void add_values(Histogram& h, std::span<const float> values, Keep keep) {
   }
 }
 
+// add_values for when every value counts (the common case), tuned: indices
+// computed in vectorisable blocks, counted into interleaved sub-histograms so
+// runs of equal values (ReLU zeros) do not serialise on one counter.
+void add_all_values(Histogram& h, std::span<const float> values);
+
 // Count in [a, b] assuming values spread evenly inside each bin.
 double count_between(const Histogram& h, double a, double b);
 

@@ -5,6 +5,10 @@
 #include <cstring>
 #include <limits>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "calib/histogram.h"
 
 namespace octet::calib {
@@ -23,19 +27,48 @@ struct Extremes {
   uint64_t nonfinite = 0, masked = 0;
 };
 
-// One pass the compiler can vectorise: extremes and a count of NaN/Inf. Only
-// when that count is non-zero (or a mask is set) does the filtered pass run.
+// One pass over the values: extremes and a count of NaN/Inf. Only when that
+// count is non-zero (or a mask is set) does the filtered pass run. SSE's
+// min/max return the second operand when the first is NaN, so NaN never
+// becomes an extreme; ±Inf may, and is then filtered.
 Extremes scan(std::span<const float> values) {
   Extremes e;
-  float lo = e.lo, hi = e.hi;
+  const float* p = values.data();
+  const size_t n = values.size();
+  size_t i = 0;
   uint64_t bad = 0;
-  for (float v : values) {
-    lo = v < lo ? v : lo;
-    hi = v > hi ? v : hi;
+#if defined(__SSE2__)
+  __m128 lo = _mm_set1_ps(e.lo), hi = _mm_set1_ps(e.hi);
+  const __m128i exponent = _mm_set1_epi32(0x7f800000);
+  while (i + 4 <= n) {
+    // 32-bit lane counters, emptied every 2^16 values so they cannot overflow.
+    __m128i lane_bad = _mm_setzero_si128();
+    const size_t end = std::min(n, i + (size_t{1} << 16)) & ~size_t{3};
+    for (; i < end; i += 4) {
+      const __m128 x = _mm_loadu_ps(p + i);
+      lo = _mm_min_ps(x, lo);
+      hi = _mm_max_ps(x, hi);
+      const __m128i nonfinite = _mm_cmpeq_epi32(_mm_and_si128(_mm_castps_si128(x), exponent), exponent);
+      lane_bad = _mm_sub_epi32(lane_bad, nonfinite);
+    }
+    alignas(16) uint32_t lanes[4];
+    _mm_store_si128(reinterpret_cast<__m128i*>(lanes), lane_bad);
+    bad += uint64_t{lanes[0]} + lanes[1] + lanes[2] + lanes[3];
+  }
+  alignas(16) float l[4], h[4];
+  _mm_store_ps(l, lo);
+  _mm_store_ps(h, hi);
+  for (int k = 0; k < 4; ++k) {
+    e.lo = std::min(e.lo, l[k]);
+    e.hi = std::max(e.hi, h[k]);
+  }
+#endif
+  for (; i < n; ++i) {
+    const float v = p[i];
+    e.lo = v < e.lo ? v : e.lo;
+    e.hi = v > e.hi ? v : e.hi;
     bad += finite_bits(v) ? 0 : 1;
   }
-  e.lo = lo;
-  e.hi = hi;
   e.nonfinite = bad;
   return e;
 }
@@ -92,7 +125,7 @@ void accumulate(TensorStats& stats, std::span<const float> values, const Observe
   if (filtered)
     add_values(stats.histogram, values, keep);
   else
-    add_values(stats.histogram, values, [](float) { return true; });
+    add_all_values(stats.histogram, values);
 }
 
 std::string stats_name(const Graph& graph, int32_t tensor) {
