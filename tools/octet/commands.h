@@ -9,5 +9,7 @@ void add_inspect(CLI::App& app);
 void add_run(CLI::App& app);
 void add_compare(CLI::App& app);
 void add_eval(CLI::App& app);
+void add_calibrate(CLI::App& app);
+void add_quantize(CLI::App& app);
 
 }  // namespace octet::cli

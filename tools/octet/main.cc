@@ -13,6 +13,8 @@ int main(int argc, char** argv) {
   octet::cli::add_run(app);
   octet::cli::add_compare(app);
   octet::cli::add_eval(app);
+  octet::cli::add_calibrate(app);
+  octet::cli::add_quantize(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

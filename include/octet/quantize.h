@@ -1,0 +1,41 @@
+// Post-training quantization: a float model plus calibration statistics and a
+// recipe in, a full-integer (or 16x8, or dynamic-range) model out, in the
+// TFLite format LiteRT runs.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "calib/stats.h"
+#include "octet/model.h"
+
+namespace octet::quant {
+
+enum class Mode { Int8, Int16x8, Dynamic };
+
+struct Recipe {
+  Mode mode = Mode::Int8;
+  calib::EstimatorOptions estimator;
+  bool per_channel = true;     // weights per output channel (else one scale per tensor)
+  bool integer_io = false;     // float model inputs/outputs become int8 (else QUANTIZE/DEQUANTIZE at the edges)
+  std::vector<std::string> keep_float;  // tensor-name globs: ops producing them stay float
+};
+
+struct Report {
+  size_t integer_ops = 0, float_ops = 0, inserted_ops = 0, folded_ops = 0;
+  std::vector<std::string> kept_float;  // "op 12 (SQRT) 'name': why"
+};
+
+// The quantized model. `float_model` is not changed. Throws octet::Error
+// naming the tensor when the statistics do not cover it.
+Model quantize_model(const Model& float_model, const calib::Stats& stats, const Recipe& recipe,
+                     Report* report = nullptr);
+
+// What quantize_model does to a float model before quantizing it (constant
+// folding of float16/sparse weights, MediaPipe custom ops lowered); also the
+// model to calibrate, so that statistics and quantizer see the same tensors.
+Model prepare_for_quantization(const Model& float_model, size_t* folded_ops = nullptr);
+
+Mode parse_mode(const std::string& name);
+
+}  // namespace octet::quant

@@ -1,0 +1,85 @@
+// octet quantize MODEL OUT (--data DIR|LIST | --random N | --stats stats.json)
+//                [--mode int8] [--estimator minmax|ema|percentile|mse|entropy] [--percentile P]
+//                [--keep-float GLOB]... [--per-tensor] [--io float|int8] [--save-stats F]
+#include <cstdio>
+#include <filesystem>
+
+#include "calib/calibrate.h"
+#include "calib/estimators.h"
+#include "calib/progress.h"
+#include "octet/commands.h"
+#include "octet/quantize.h"
+
+namespace octet::cli {
+namespace {
+
+struct QuantizeArgs {
+  std::string model, out, data, stats, save_stats, mode = "int8", estimator = "minmax", io = "float";
+  size_t random = 0;
+  double percentile = 99.99;
+  bool per_tensor = false;
+  std::vector<std::string> keep_float;
+};
+
+void run_quantize(const QuantizeArgs& args) {
+  const Model original = load_model(args.model);
+  quant::Recipe recipe;
+  recipe.mode = quant::parse_mode(args.mode);
+  const auto estimator = calib::parse_estimator(args.estimator);
+  if (!estimator) fail("unknown estimator '{}': expected minmax, ema, percentile, mse or entropy", args.estimator);
+  recipe.estimator.estimator = *estimator;
+  recipe.estimator.percentile = args.percentile;
+  recipe.per_channel = !args.per_tensor;
+  if (args.io != "float" && args.io != "int8") fail("--io is '{}': expected float or int8", args.io);
+  recipe.integer_io = args.io == "int8";
+  recipe.keep_float = args.keep_float;
+
+  calib::Stats stats;
+  if (!args.stats.empty()) {
+    stats = calib::load_stats(args.stats);
+  } else {
+    const Model prepared = quant::prepare_for_quantization(original);
+    std::unique_ptr<calib::DataSource> data;
+    if (!args.data.empty()) data = calib::open_data(prepared, args.data);
+    else if (args.random > 0) data = calib::random_data(prepared, {.samples = args.random});
+    else fail("quantize needs calibration data: --data DIR|LIST, --random N or --stats stats.json");
+    calib::Progress progress("calibrate", data->size());
+    calib::CalibrateOptions options;
+    options.model_name = std::filesystem::path(args.model).filename().string();
+    options.progress = [&](size_t done, size_t) { progress.update(done); };
+    stats = calib::calibrate(prepared, *data, options);
+    progress.finish();
+    if (!args.save_stats.empty()) calib::save_stats(stats, args.save_stats);
+  }
+  quant::Report report;
+  const Model model = quant::quantize_model(original, stats, recipe, &report);
+  save_model(model, args.out);
+  const auto in_size = std::filesystem::file_size(args.model), out_size = std::filesystem::file_size(args.out);
+  std::printf("%s: %zu integer ops, %zu float ops, %zu QUANTIZE/DEQUANTIZE inserted, %zu constant ops folded\n",
+              args.out.c_str(), report.integer_ops, report.float_ops, report.inserted_ops, report.folded_ops);
+  std::printf("size: %ju bytes (input file %ju bytes)\n", static_cast<uintmax_t>(out_size),
+              static_cast<uintmax_t>(in_size));
+  for (const std::string& why : report.kept_float) std::printf("kept float: %s\n", why.c_str());
+}
+
+}  // namespace
+
+void add_quantize(CLI::App& app) {
+  auto args = std::make_shared<QuantizeArgs>();
+  auto* cmd = app.add_subcommand("quantize", "post-training quantization of a float model");
+  cmd->add_option("model", args->model, "float .tflite")->required()->check(CLI::ExistingFile);
+  cmd->add_option("out", args->out, "quantized .tflite to write")->required();
+  cmd->add_option("--data", args->data, "calibration data: a folder (one sub-folder per input) or a list file");
+  cmd->add_option("--random", args->random, "calibrate on N seeded random samples instead of data");
+  cmd->add_option("--stats", args->stats, "statistics from `octet calibrate` (no calibration run)");
+  cmd->add_option("--save-stats", args->save_stats, "write the statistics gathered here");
+  cmd->add_option("--mode", args->mode, "int8 (16x8 and dynamic: not yet)");
+  cmd->add_option("--estimator", args->estimator, "minmax, ema, percentile, mse or entropy");
+  cmd->add_option("--percentile", args->percentile, "for --estimator percentile");
+  cmd->add_option("--keep-float", args->keep_float, "glob of tensor names whose ops stay float");
+  cmd->add_flag("--per-tensor", args->per_tensor, "one weight scale per tensor instead of per channel");
+  cmd->add_option("--io", args->io, "float (QUANTIZE/DEQUANTIZE at the edges) or int8");
+  cmd->callback([args] { run_quantize(*args); });
+}
+
+}  // namespace octet::cli
