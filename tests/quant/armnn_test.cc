@@ -1,0 +1,190 @@
+// Arm NN 20.08's CpuRef backend as a second runtime for octet: one-op int8
+// models built with the builder (every kernel the MediaPipe files use), and
+// the MediaPipe files themselves with their float16 weights folded to
+// float32 (Arm NN rejects float16 DEQUANTIZE feeding CONV_2D). One input a
+// model: CpuRef is 100–300× slower than LiteRT.
+//
+// Where Arm NN rejects a file, kExpectedRejections says which op and why; a
+// new rejection or a new acceptance fails the test, so the list stays true.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <cstring>
+#include <map>
+#include <string>
+
+#include "golden/golden.h"
+#include "octet/error.h"
+#include "support/armnn.h"
+#include "support/fold_float16.h"
+#include "support/mediapipe_quality.h"
+#include "support/oracle.h"
+#include "support/runtime_diff.h"
+#include "support/test_data.h"
+
+namespace octet::testing {
+namespace {
+
+#define SKIP_WITHOUT_ARMNN() \
+  if (!armnn_available()) GTEST_SKIP() << "Arm NN not found at configure time: armnn_run not built"
+
+// Runs one model in octet and in Arm NN on the same inputs.
+struct ArmnnOutcome {
+  RuntimeDiff diff;
+  std::string rejected;  // Arm NN's message when it refused the file
+};
+ArmnnOutcome octet_vs_armnn(const Model& model, const std::vector<NpyArray>& inputs,
+                            const std::string& name) {
+  const auto dir = temp_dir("armnn_" + name);
+  const auto path = dir / (name + ".tflite");
+  save_model(model, path);
+  const auto expected = run_octet(model, inputs);
+  ArmnnOutcome out;
+  try {
+    out.diff = diff_outputs(expected, run_armnn_arrays(path, inputs, dir));
+  } catch (const Error& e) {
+    out.rejected = e.what();
+  }
+  return out;
+}
+
+// ---- one-op int8 models --------------------------------------------------
+
+struct OneOp {
+  std::string name;
+  Model model;
+};
+
+std::vector<OneOp> one_op_int8_models() {
+  std::vector<OneOp> cases;
+  auto conv_like = [&](BuiltinOp op, OptionsValue options, std::vector<int32_t> filter_shape,
+                       int32_t axis, int32_t channels, std::vector<int32_t> out_shape) {
+    std::vector<float> scales;
+    for (int32_t c = 0; c < channels; ++c) scales.push_back(0.004f + 0.001f * c);
+    std::vector<float> bias_scales;
+    for (float s : scales) bias_scales.push_back(s * 0.02f);
+    std::vector<GTensor> inputs = {
+        int8_tensor({1, 8, 8, 4}, 0.02f, 3),
+        int8_weights(std::move(filter_shape), per_channel(scales, axis), 5),
+        int32_bias({channels}, per_channel(bias_scales, 0), -3000, 3000, 6)};
+    return one_op_model(op, options, inputs, {int8_tensor(std::move(out_shape), 0.05f, -7)});
+  };
+  cases.push_back({"conv2d_per_channel_relu",
+                   conv_like(BuiltinOp::Conv2d,
+                             opt::Conv2D{Padding::Same, 1, 1, Activation::Relu},
+                             {6, 3, 3, 4}, 0, 6, {1, 8, 8, 6})});
+  cases.push_back({"conv2d_stride2_valid",
+                   conv_like(BuiltinOp::Conv2d, opt::Conv2D{Padding::Valid, 2, 2},
+                             {6, 3, 3, 4}, 0, 6, {1, 3, 3, 6})});
+  cases.push_back({"depthwise_conv2d",
+                   conv_like(BuiltinOp::DepthwiseConv2d,
+                             opt::DepthwiseConv2D{Padding::Same, 1, 1, 1, Activation::Relu6},
+                             {1, 3, 3, 4}, 3, 4, {1, 8, 8, 4})});
+  cases.push_back({"add", one_op_model(BuiltinOp::Add, opt::FusedActivation{},
+                                       {int8_tensor({1, 8, 8, 4}, 0.02f, 3),
+                                        int8_tensor({1, 8, 8, 4}, 0.03f, -10)},
+                                       {int8_tensor({1, 8, 8, 4}, 0.05f, -7)})});
+  cases.push_back({"mul", one_op_model(BuiltinOp::Mul, opt::FusedActivation{},
+                                       {int8_tensor({1, 8, 8, 4}, 0.02f, 3),
+                                        int8_tensor({1, 8, 8, 4}, 0.03f, -10)},
+                                       {int8_tensor({1, 8, 8, 4}, 0.01f, 0)})});
+  cases.push_back({"average_pool_2d",
+                   one_op_model(BuiltinOp::AveragePool2d,
+                                opt::Pool2D{Padding::Valid, 2, 2, 2, 2},
+                                {int8_tensor({1, 8, 8, 4}, 0.02f, 3)},
+                                {int8_tensor({1, 4, 4, 4}, 0.02f, 3)})});
+  cases.push_back({"logistic", one_op_model(BuiltinOp::Logistic, opt::None{},
+                                            {int8_tensor({1, 8, 8, 4}, 0.05f, 3)},
+                                            {int8_tensor({1, 8, 8, 4}, 1.0f / 256, -128)})});
+  cases.push_back({"hard_swish", one_op_model(BuiltinOp::HardSwish, opt::None{},
+                                              {int8_tensor({1, 8, 8, 4}, 0.05f, 3)},
+                                              {int8_tensor({1, 8, 8, 4}, 0.03f, -40)})});
+  cases.push_back({"relu", one_op_model(BuiltinOp::Relu, opt::None{},
+                                        {int8_tensor({1, 8, 8, 4}, 0.02f, 3)},
+                                        {int8_tensor({1, 8, 8, 4}, 0.02f, -128)})});
+  return cases;
+}
+
+// Ops Arm NN 20.08 refuses as int8, with the reason (checked by substring).
+const std::map<std::string, std::string> kOneOpRejections = {};
+
+TEST(ArmnnOneOp, Int8KernelsAgreeWithOctet) {
+  SKIP_WITHOUT_ARMNN();
+  for (auto& c : one_op_int8_models()) {
+    SCOPED_TRACE(c.name);
+    auto inputs = random_inputs(c.model, 17);
+    auto out = octet_vs_armnn(c.model, inputs, c.name);
+    auto expected = kOneOpRejections.find(c.name);
+    if (!out.rejected.empty()) {
+      std::printf("[ figure ] Arm NN one-op %s: rejected: %s\n", c.name.c_str(),
+                  out.rejected.c_str());
+      EXPECT_NE(expected, kOneOpRejections.end()) << "new rejection: " << out.rejected;
+      continue;
+    }
+    std::printf("[ figure ] Arm NN one-op %s: %s\n", c.name.c_str(), out.diff.summary().c_str());
+    EXPECT_EQ(expected, kOneOpRejections.end()) << "Arm NN now accepts it";
+    EXPECT_TRUE(out.diff.integer);
+    EXPECT_LE(out.diff.max_diff, 1) << out.diff.summary();
+  }
+}
+
+TEST(ArmnnOneOp, RejectionNamesTheOp) {
+  SKIP_WITHOUT_ARMNN();
+  // A float16 weight through DEQUANTIZE, as in every MediaPipe file.
+  const auto path = cache_dir() / "models" / "face_detection_short_range.tflite";
+  if (!std::filesystem::exists(path)) GTEST_SKIP() << path << " missing: run scripts/setup.sh";
+  const Model model = load_model(path);
+  const auto inputs = random_inputs(model, 3);
+  const auto dir = temp_dir("armnn_reject");
+  try {
+    run_armnn_arrays(path, inputs, dir);
+    FAIL() << "Arm NN accepted float16 weights through DEQUANTIZE";
+  } catch (const Error& e) {
+    const std::string msg = e.what();
+    EXPECT_NE(msg.find("CONV_2D"), std::string::npos) << msg;
+    EXPECT_EQ(msg.find('\n'), std::string::npos) << "one line: " << msg;
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir / "outputs.json"));
+  EXPECT_TRUE(std::filesystem::exists(dir / "error.txt"));
+}
+
+// ---- MediaPipe files -----------------------------------------------------
+
+// Float MediaPipe files (float16 weights folded) that Arm NN refuses: the op
+// and why. Substrings of armnn_run's message.
+const std::map<std::string, std::pair<std::string, std::string>> kFloatRejections = {};
+
+TEST(ArmnnMediaPipeSlow, FoldedFloatModelsAgreeWithOctet) {
+  SKIP_WITHOUT_ARMNN();
+  if (mediapipe_models().empty()) GTEST_SKIP() << "MediaPipe models missing: run scripts/setup.sh";
+  const Photo photo = evaluation_photos().front();
+  if (find_photo(photo.file).empty()) GTEST_SKIP() << photo.file << " missing";
+  for (const auto& path : mediapipe_models()) {
+    const std::string file = path.filename().string();
+    SCOPED_TRACE(file);
+    const MediaPipeSpec& spec = mediapipe_spec(file);
+    const Model folded = fold_float16_weights(load_model(path));
+    NpyArray input;
+    const Tensor& in = folded.main().tensors[folded.main().inputs[0]];
+    input.shape.assign(in.shape.begin(), in.shape.end());
+    const auto values = photo_input(folded, spec, photo);
+    input.data.resize(values.size() * 4);
+    std::memcpy(input.data.data(), values.data(), input.data.size());
+    const std::string name = path.stem().string() + "_f32";
+    auto out = octet_vs_armnn(folded, {input}, name);
+    auto expected = kFloatRejections.find(file);
+    if (!out.rejected.empty()) {
+      std::printf("[ figure ] Arm NN %s (float32-folded): rejected: %s\n", file.c_str(),
+                  out.rejected.c_str());
+      ASSERT_NE(expected, kFloatRejections.end()) << "new rejection: " << out.rejected;
+      EXPECT_NE(out.rejected.find(expected->second.first), std::string::npos) << out.rejected;
+      continue;
+    }
+    std::printf("[ figure ] Arm NN %s (float32-folded) on %s: %s\n", file.c_str(),
+                photo.name.c_str(), out.diff.summary().c_str());
+    EXPECT_EQ(expected, kFloatRejections.end()) << "Arm NN now accepts it";
+  }
+}
+
+}  // namespace
+}  // namespace octet::testing
