@@ -12,6 +12,7 @@
 #include <cstring>
 #include <map>
 #include <string>
+#include <variant>
 
 #include "golden/golden.h"
 #include "octet/error.h"
@@ -150,9 +151,40 @@ TEST(ArmnnOneOp, RejectionNamesTheOp) {
 
 // ---- MediaPipe files -----------------------------------------------------
 
+// The model with every RESIZE_BILINEAR's half_pixel_centers cleared: what
+// Arm NN 20.08 computes, since it ignores the flag (NOTES.md).
+Model without_half_pixel_centers(Model model, int* cleared) {
+  *cleared = 0;
+  for (Op& op : model.main().ops) {
+    if (op.code.builtin != BuiltinOp::ResizeBilinear) continue;
+    if (auto* o = std::get_if<opt::Resize>(&op.options.value); o && o->half_pixel_centers) {
+      o->half_pixel_centers = false;
+      ++*cleared;
+    }
+  }
+  return model;
+}
+
+std::vector<std::vector<float>> as_floats(const std::vector<NpyArray>& arrays) {
+  std::vector<std::vector<float>> out;
+  for (const auto& a : arrays) {
+    if (a.dtype != DType::Float32) fail("as_floats: output is {}", dtype_name(a.dtype));
+    out.emplace_back(a.num_elements());
+    std::memcpy(out.back().data(), a.data.data(), a.data.size());
+  }
+  return out;
+}
+
 // Float MediaPipe files (float16 weights folded) that Arm NN refuses: the op
-// and why. Substrings of armnn_run's message.
-const std::map<std::string, std::pair<std::string, std::string>> kFloatRejections = {};
+// and why (the op's name must be in armnn_run's message).
+const std::map<std::string, std::pair<std::string, std::string>> kFloatRejections = {
+    {"face_detection_full_range_sparse.tflite",
+     {"DENSIFY", "the 20.08 TfLiteParser has no DENSIFY (its opcode is beyond the parser's table)"}},
+    {"selfie_segmentation.tflite",
+     {"CUSTOM", "custom op Convolution2DTransposeBias (MediaPipe's own kernel)"}},
+    {"selfie_segmentation_landscape.tflite",
+     {"CUSTOM", "custom op Convolution2DTransposeBias (MediaPipe's own kernel)"}},
+};
 
 TEST(ArmnnMediaPipeSlow, FoldedFloatModelsAgreeWithOctet) {
   SKIP_WITHOUT_ARMNN();
@@ -164,25 +196,55 @@ TEST(ArmnnMediaPipeSlow, FoldedFloatModelsAgreeWithOctet) {
     SCOPED_TRACE(file);
     const MediaPipeSpec& spec = mediapipe_spec(file);
     const Model folded = fold_float16_weights(load_model(path));
-    NpyArray input;
     const Tensor& in = folded.main().tensors[folded.main().inputs[0]];
-    input.shape.assign(in.shape.begin(), in.shape.end());
     const auto values = photo_input(folded, spec, photo);
+    NpyArray input;
+    input.shape.assign(in.shape.begin(), in.shape.end());
     input.data.resize(values.size() * 4);
     std::memcpy(input.data.data(), values.data(), input.data.size());
     const std::string name = path.stem().string() + "_f32";
-    auto out = octet_vs_armnn(folded, {input}, name);
+    const auto dir = temp_dir("armnn_" + name);
+    save_model(folded, dir / (name + ".tflite"));
+
+    std::vector<NpyArray> armnn;
+    std::string rejected;
+    try {
+      armnn = run_armnn_arrays(dir / (name + ".tflite"), {input}, dir);
+    } catch (const Error& e) {
+      rejected = e.what();
+    }
     auto expected = kFloatRejections.find(file);
-    if (!out.rejected.empty()) {
+    if (!rejected.empty()) {
       std::printf("[ figure ] Arm NN %s (float32-folded): rejected: %s\n", file.c_str(),
-                  out.rejected.c_str());
-      ASSERT_NE(expected, kFloatRejections.end()) << "new rejection: " << out.rejected;
-      EXPECT_NE(out.rejected.find(expected->second.first), std::string::npos) << out.rejected;
+                  rejected.c_str());
+      EXPECT_NE(expected, kFloatRejections.end()) << "new rejection: " << rejected;
+      if (expected != kFloatRejections.end()) {
+        EXPECT_NE(rejected.find(expected->second.first), std::string::npos) << rejected;
+      }
       continue;
     }
-    std::printf("[ figure ] Arm NN %s (float32-folded) on %s: %s\n", file.c_str(),
-                photo.name.c_str(), out.diff.summary().c_str());
     EXPECT_EQ(expected, kFloatRejections.end()) << "Arm NN now accepts it";
+
+    // Against octet on the same file, and on the file with half_pixel_centers
+    // cleared, which is what Arm NN runs: that one must agree to float
+    // rounding, so the difference on the real file is the flag alone.
+    const auto octet_out = run_octet(folded, {input});
+    const RuntimeDiff as_is = diff_outputs(octet_out, armnn);
+    int cleared = 0;
+    const Model flagless = without_half_pixel_centers(folded, &cleared);
+    const RuntimeDiff same_op = diff_outputs(run_octet(flagless, {input}), armnn);
+    const Quality q = compare_quality(spec, folded, as_floats(octet_out), as_floats(armnn));
+    std::printf("[ figure ] Arm NN %s (float32-folded) on %s: %s; task: %s\n", file.c_str(),
+                photo.name.c_str(), as_is.summary().c_str(), q.summary().c_str());
+    if (cleared > 0) {
+      std::printf("[ figure ]   same with %d RESIZE_BILINEAR half_pixel_centers cleared: %s\n",
+                  cleared, same_op.summary().c_str());
+    }
+    // Float sums in another order drift with depth: measured 1e-6 on the
+    // face and hand files, 1e-4..7.5e-4 on the pose files' heatmap and mask
+    // outputs (300 ops). A semantic difference (the flag itself) shows as
+    // 0.1..1 here, so 1e-3 still tells the two apart.
+    EXPECT_LE(same_op.max_diff, 1e-3) << same_op.summary();
   }
 }
 
