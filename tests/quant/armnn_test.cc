@@ -19,7 +19,7 @@
 #include "support/armnn.h"
 #include "support/fold_float16.h"
 #include "support/mediapipe_quality.h"
-#include "support/oracle.h"
+#include "support/quantize_cli.h"
 #include "support/runtime_diff.h"
 #include "support/test_data.h"
 
@@ -245,6 +245,65 @@ TEST(ArmnnMediaPipeSlow, FoldedFloatModelsAgreeWithOctet) {
     // outputs (300 ops). A semantic difference (the flag itself) shows as
     // 0.1..1 here, so 1e-3 still tells the two apart.
     EXPECT_LE(same_op.max_diff, 1e-3) << same_op.summary();
+  }
+}
+
+// int8 MediaPipe files (`octet quantize --mode int8 --estimator minmax --io
+// int8`, calibrated on calibration_photos()) that Arm NN refuses: the op and
+// why. To be filled from the first run with the quantizer merged.
+const std::map<std::string, std::pair<std::string, std::string>> kInt8Rejections = {};
+
+TEST(ArmnnMediaPipeSlow, Int8ModelsAgreeWithOctet) {
+  SKIP_WITHOUT_ARMNN();
+  if (mediapipe_models().empty()) GTEST_SKIP() << "MediaPipe models missing: run scripts/setup.sh";
+  if (!quantize_cli_available()) GTEST_SKIP() << "octet has no quantize subcommand yet";
+  const Photo photo = evaluation_photos().front();
+  const auto dir = temp_dir("armnn_int8");
+  for (const auto& path : mediapipe_models()) {
+    const std::string file = path.filename().string();
+    SCOPED_TRACE(file);
+    const MediaPipeSpec& spec = mediapipe_spec(file);
+    const Model float_model = load_model(path);
+    std::vector<std::vector<float>> calibration;
+    for (const Photo& p : calibration_photos()) {
+      calibration.push_back(photo_input(float_model, spec, p));
+    }
+    const Tensor& in = float_model.main().tensors[float_model.main().inputs[0]];
+    const auto data = dir / (path.stem().string() + "_data");
+    write_calibration_data(data, {in.shape.begin(), in.shape.end()}, calibration);
+    const auto int8_path = dir / (path.stem().string() + "_int8.tflite");
+    quantize_int8(path, int8_path, data, "minmax", "int8");
+    const Model model = load_model(int8_path);
+    const NpyArray input = input_from_floats(model, photo_input(float_model, spec, photo));
+
+    std::vector<NpyArray> armnn;
+    std::string rejected;
+    try {
+      armnn = run_armnn_arrays(int8_path, {input}, dir / path.stem());
+    } catch (const Error& e) {
+      rejected = e.what();
+    }
+    auto expected = kInt8Rejections.find(file);
+    if (!rejected.empty()) {
+      std::printf("[ figure ] Arm NN %s (int8): rejected: %s\n", file.c_str(), rejected.c_str());
+      EXPECT_NE(expected, kInt8Rejections.end()) << "new rejection: " << rejected;
+      if (expected != kInt8Rejections.end()) {
+        EXPECT_NE(rejected.find(expected->second.first), std::string::npos) << rejected;
+      }
+      continue;
+    }
+    EXPECT_EQ(expected, kInt8Rejections.end()) << "Arm NN now accepts it";
+    const RuntimeDiff as_is = diff_outputs(run_octet(model, {input}), armnn);
+    int cleared = 0;
+    const Model flagless = without_half_pixel_centers(model, &cleared);
+    const RuntimeDiff same_op = diff_outputs(run_octet(flagless, {input}), armnn);
+    std::printf("[ figure ] Arm NN %s (int8) on %s: %s\n", file.c_str(), photo.name.c_str(),
+                as_is.summary().c_str());
+    if (cleared > 0) {
+      std::printf("[ figure ]   same with %d RESIZE_BILINEAR half_pixel_centers cleared: %s\n",
+                  cleared, same_op.summary().c_str());
+    }
+    EXPECT_TRUE(same_op.integer);
   }
 }
 

@@ -111,12 +111,16 @@ std::vector<float> photo_input(const Model& model, const MediaPipeSpec& spec, co
   return out;
 }
 
-std::vector<std::vector<float>> run_float_io(const Model& model, std::span<const float> input) {
-  Interpreter interp(model);
-  const Graph& g = interp.graph();
-  const Tensor& in = g.tensors[interp.input_tensor(0)];
-  auto dst = interp.input_data(0);
+NpyArray input_from_floats(const Model& model, std::span<const float> input) {
+  const Tensor& in = model.main().tensors.at(model.main().inputs.at(0));
+  NpyArray a;
+  a.dtype = in.dtype;
+  a.shape.assign(in.shape.begin(), in.shape.end());
   const size_t n = input.size();
+  if (static_cast<int64_t>(n) != a.num_elements()) {
+    fail("input '{}' holds {} values, the photo {}", in.name, a.num_elements(), n);
+  }
+  a.data.resize(n * dtype_size(in.dtype));
   auto quantize = [&](auto* out, float lo, float hi) {
     const float scale = in.quant.scale.at(0);
     const float zp = static_cast<float>(in.quant.zero_point.at(0));
@@ -124,17 +128,21 @@ std::vector<std::vector<float>> run_float_io(const Model& model, std::span<const
       out[i] = static_cast<std::remove_pointer_t<decltype(out)>>(
           std::clamp(std::nearbyint(input[i] / scale) + zp, lo, hi));
   };
-  if (dst.size() != n * dtype_size(in.dtype)) {
-    fail("input '{}' holds {} bytes, the photo {} values", in.name, dst.size(), n);
-  }
   switch (in.dtype) {
-    case DType::Float32: std::memcpy(dst.data(), input.data(), n * 4); break;
-    case DType::Int8: quantize(reinterpret_cast<int8_t*>(dst.data()), -128, 127); break;
-    case DType::UInt8: quantize(reinterpret_cast<uint8_t*>(dst.data()), 0, 255); break;
-    case DType::Int16: quantize(reinterpret_cast<int16_t*>(dst.data()), -32768, 32767); break;
+    case DType::Float32: std::memcpy(a.data.data(), input.data(), n * 4); break;
+    case DType::Int8: quantize(reinterpret_cast<int8_t*>(a.data.data()), -128, 127); break;
+    case DType::UInt8: quantize(reinterpret_cast<uint8_t*>(a.data.data()), 0, 255); break;
+    case DType::Int16: quantize(reinterpret_cast<int16_t*>(a.data.data()), -32768, 32767); break;
     default: fail("input '{}' is {}, not float32 or a quantized integer", in.name,
                   dtype_name(in.dtype));
   }
+  return a;
+}
+
+std::vector<std::vector<float>> run_float_io(const Model& model, std::span<const float> input) {
+  Interpreter interp(model);
+  const Graph& g = interp.graph();
+  interp.set_input(0, input_from_floats(model, input).data);
   interp.invoke();
 
   std::vector<std::vector<float>> outputs;
@@ -254,6 +262,14 @@ std::string Quality::summary() const {
   return {};
 }
 
+bool mask_is_probability(const Model& float_model) {
+  const Graph& g = float_model.main();
+  for (const Op& op : g.ops)
+    for (int32_t t : op.outputs)
+      if (t == g.outputs.at(0)) return op.code.builtin == BuiltinOp::Logistic;
+  return false;
+}
+
 Quality compare_quality(const MediaPipeSpec& spec, const Model& model,
                         const std::vector<std::vector<float>>& reference,
                         const std::vector<std::vector<float>>& candidate) {
@@ -273,11 +289,7 @@ Quality compare_quality(const MediaPipeSpec& spec, const Model& model,
     case MediaPipeTask::Segmentation: {
       // The mask output is already a probability when LOGISTIC produces it;
       // otherwise it is a logit and threshold 0.5 on p means 0 on the logit.
-      bool sigmoided = false;
-      for (const Op& op : g.ops)
-        for (int32_t t : op.outputs)
-          if (t == g.outputs[0]) sigmoided = op.code.builtin == BuiltinOp::Logistic;
-      const float threshold = sigmoided ? 0.5f : 0.0f;
+      const float threshold = mask_is_probability(model) ? 0.5f : 0.0f;
       q.mask_iou = mask_iou(reference[0], candidate[0], threshold);
       size_t in_mask = 0;
       for (float v : reference[0]) in_mask += v >= threshold;

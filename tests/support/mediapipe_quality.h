@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "octet/model.h"
+#include "octet/npy.h"
 
 namespace octet::testing {
 
@@ -63,6 +64,10 @@ std::vector<Photo> evaluation_photos();
 // the spec's value range.
 std::vector<float> photo_input(const Model& model, const MediaPipeSpec& spec, const Photo& photo);
 
+// A float input (photo_input) as the model's first input: copied for a
+// float32 input, quantized with the input's parameters for an integer one.
+NpyArray input_from_floats(const Model& model, std::span<const float> input);
+
 // Runs a model in octet's interpreter on a float input and returns every
 // output as floats: int8/uint8/int16 inputs are quantized with the input's
 // parameters and such outputs dequantized, so float and integer-I/O models
@@ -89,7 +94,12 @@ std::vector<Box> decode_faces(const MediaPipeSpec& spec, std::span<const float> 
 // IoU of the masks {v ≥ threshold}; 1 when both are empty.
 double mask_iou(std::span<const float> a, std::span<const float> b, float threshold = 0.5f);
 
-// One candidate against the reference on one photo.
+// Whether a segmentation model's mask output is already a probability (made
+// by LOGISTIC) rather than a logit; decides the 0.5 threshold's meaning.
+bool mask_is_probability(const Model& float_model);
+
+// One candidate against the reference on one photo. `model` is the float
+// reference: outputs are read in its order, its graph tells the mask kind.
 struct Quality {
   MediaPipeTask task;
   // Segmentation
