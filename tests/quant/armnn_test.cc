@@ -274,7 +274,14 @@ TEST(ArmnnMediaPipeSlow, Int8ModelsAgreeWithOctet) {
     const auto int8_path = dir / (path.stem().string() + "_int8.tflite");
     quantize_int8(path, int8_path, data, "minmax", "int8");
     const Model model = load_model(int8_path);
-    const NpyArray input = input_from_floats(model, photo_input(float_model, spec, photo));
+    const auto photo_values = photo_input(float_model, spec, photo);
+    const NpyArray input = input_from_floats(model, photo_values);
+    // What quantization costs this file on the photo (hands and pose have
+    // no bound here: landmark drift and cosine are reported).
+    const Quality q = compare_quality(spec, float_model, run_float_io(float_model, photo_values),
+                                      run_float_io(model, photo_values));
+    std::printf("[ figure ] int8 (minmax, int8 I/O) %s vs float on %s: %s\n", file.c_str(),
+                photo.name.c_str(), q.summary().c_str());
 
     std::vector<NpyArray> armnn;
     std::string rejected;

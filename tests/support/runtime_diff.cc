@@ -90,10 +90,10 @@ std::vector<NpyArray> run_octet(const Model& model, const std::vector<NpyArray>&
 }
 
 std::string RuntimeDiff::summary() const {
-  return integer ? fmt::format("max |d| {} LSB, {:.2f}% of {} differ", max_diff, 100 * share(),
-                               total)
-                 : fmt::format("max |d|/max(1,|ref|) {:.3g}, {:.2f}% of {} differ", max_diff,
-                               100 * share(), total);
+  return integer ? fmt::format("max |d| {} LSB (output {}), {:.2f}% of {} differ", max_diff,
+                               worst_output, 100 * share(), total)
+                 : fmt::format("max |d|/max(1,|ref|) {:.3g} (output {}), {:.2f}% of {} differ",
+                               max_diff, worst_output, 100 * share(), total);
 }
 
 RuntimeDiff diff_outputs(const std::vector<NpyArray>& reference,
@@ -114,7 +114,11 @@ RuntimeDiff diff_outputs(const std::vector<NpyArray>& reference,
     for (int64_t i = 0; i < r.num_elements(); ++i) peak = std::max(peak, std::abs(value_at(r, i)));
     for (int64_t i = 0; i < r.num_elements(); ++i) {
       const double delta = std::abs(value_at(r, i) - value_at(x, i));
-      d.max_diff = std::max(d.max_diff, is_integer(r.dtype) ? delta : delta / peak);
+      const double scaled = is_integer(r.dtype) ? delta : delta / peak;
+      if (scaled > d.max_diff) {
+        d.max_diff = scaled;
+        d.worst_output = static_cast<int>(o);
+      }
       d.differing += delta != 0;
     }
     d.total += r.num_elements();

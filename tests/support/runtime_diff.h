@@ -27,8 +27,9 @@ struct RuntimeDiff {
   double max_diff = 0;      // integer: LSB; float: max |Δ| / max(1, max |ref|)
   int64_t differing = 0;    // elements that are not equal
   int64_t total = 0;
+  int worst_output = 0;     // the output where max_diff was found
   double share() const { return total ? static_cast<double>(differing) / total : 0; }
-  std::string summary() const;  // "max |d| 1 LSB, 0.52% differ"
+  std::string summary() const;  // "max |d| 1 LSB (output 0), 0.52% of 256 differ"
 };
 // Fails (octet::Error) when the outputs' count, dtypes or sizes disagree.
 RuntimeDiff diff_outputs(const std::vector<NpyArray>& reference,
