@@ -20,6 +20,7 @@ struct Histogram {
   double lo = 0, hi = 0;
   std::vector<uint64_t> counts;
   uint64_t total() const;
+  friend bool operator==(const Histogram&, const Histogram&) = default;
 };
 
 struct TensorStats {
@@ -32,12 +33,14 @@ struct TensorStats {
   // Values equal to (or below) the additive-mask constant are counted here and
   // kept out of min/max/histogram when the observer is mask-aware.
   uint64_t masked = 0;
+  friend bool operator==(const TensorStats&, const TensorStats&) = default;
 };
 
 struct Stats {
   std::string model;          // file name / fingerprint of the model observed, for messages
   uint64_t samples = 0;
   std::map<std::string, TensorStats> tensors;
+  friend bool operator==(const Stats&, const Stats&) = default;
 };
 
 enum class Estimator { MinMax, MovingAverage, Percentile, Mse, Entropy };
