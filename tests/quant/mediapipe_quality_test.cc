@@ -74,7 +74,8 @@ TEST(MediaPipeQuality, AnchorCountsMatchTheOutputs) {
 
 TEST(MediaPipeQuality, DecodeOneSyntheticFace) {
   // One confident anchor with a known offset: the box comes back where the
-  // formula puts it, and a weaker overlapping box is suppressed.
+  // formula puts it, and a weaker overlapping box is merged into it with
+  // weights of their scores (MediaPipe's weighted NMS).
   const MediaPipeSpec& spec = mediapipe_spec("face_detection_short_range.tflite");
   const auto anchors = ssd_anchors(128, spec.anchor_strides, spec.anchors_per_layer);
   ASSERT_EQ(anchors.size(), 896u);
@@ -90,7 +91,9 @@ TEST(MediaPipeQuality, DecodeOneSyntheticFace) {
   const auto faces = decode_faces(spec, reg, scores);
   ASSERT_EQ(faces.size(), 1u);
   EXPECT_NEAR(faces[0].score, 1 / (1 + std::exp(-3.0f)), 1e-6);
-  EXPECT_NEAR((faces[0].xmin + faces[0].xmax) / 2, 5.5f / 16 + 0.05f, 1e-6);
+  // Box 1 centred 0.05 right of the cell centre, box 2 (offset 0) on it.
+  const float s1 = 1 / (1 + std::exp(-3.0f)), s2 = 1 / (1 + std::exp(-1.0f));
+  EXPECT_NEAR((faces[0].xmin + faces[0].xmax) / 2, 5.5f / 16 + 0.05f * s1 / (s1 + s2), 1e-6);
   EXPECT_NEAR((faces[0].ymin + faces[0].ymax) / 2, 7.5f / 16, 1e-6);
   EXPECT_NEAR(faces[0].xmax - faces[0].xmin, 0.25f, 1e-6);
   EXPECT_NEAR(faces[0].ymax - faces[0].ymin, 0.3f, 1e-6);
@@ -180,13 +183,10 @@ const std::vector<std::string> kEstimators = {"minmax", "ema", "percentile", "ms
 const std::vector<std::string> kQualityModels = {
     "selfie_segmentation.tflite", "selfie_segmentation_landscape.tflite",
     "face_detection_short_range.tflite", "face_detection_full_range.tflite"};
-// A mask smaller than this share of the frame (motorcycle_right: ~2%) makes
-// IoU swing on a few pixels; such photos are reported, not held to the bound.
-constexpr double kMinMaskShare = 0.05;
 
 // The worst result of one estimator over the evaluation photos.
 struct Worst {
-  double mask_iou = 1;   // over the segmentation models and large masks
+  double mask_iou = 1;   // over the segmentation models and photos of people
   double face_iou = 1;   // top box IoU over photos where the float model finds a face
   bool same_faces = true;
   bool failed = false;   // quantizing or running failed
@@ -225,7 +225,10 @@ TEST(MediaPipeQualitySlow, Int8EstimatorsOnPhotos) {
               compare_quality(spec, model, references[i], run_float_io(candidate, inputs[i]));
           std::printf("[ figure ] int8 %-10s %-38s %-16s %s\n", estimator.c_str(), file.c_str(),
                       photo.name.c_str(), q.summary().c_str());
-          if (spec.task == MediaPipeTask::Segmentation && q.mask_fraction >= kMinMaskShare) {
+          // Mask IoU is bound on photos of people only: on the cat and the
+          // motorcycle the float "person" mask is the model guessing (90% and
+          // 1.4% of the frame) and IoU at 0.5 swings; those are reported.
+          if (spec.task == MediaPipeTask::Segmentation && photo.has_person) {
             w.mask_iou = std::min(w.mask_iou, q.mask_iou);
           }
           if (spec.task == MediaPipeTask::FaceDetection) {

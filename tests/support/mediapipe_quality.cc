@@ -74,15 +74,15 @@ fs::path find_photo(std::string_view file) {
 // and a crop on her face, so the detectors see a large and a small face) and
 // other scenes are evaluated.
 std::vector<Photo> calibration_photos() {
-  return {{"camera", "camera.png"},
+  return {{"camera", "camera.png", 0, 0, 1, 1, true},
           {"rocket", "rocket.jpg"},
           {"motorcycle_left", "motorcycle_left.png"},
           {"coffee", "coffee.png"}};
 }
 
 std::vector<Photo> evaluation_photos() {
-  return {{"astronaut", "astronaut.png"},
-          {"astronaut_face", "astronaut.png", 0.0f, 0.2f, 0.6f, 0.8f},
+  return {{"astronaut", "astronaut.png", 0, 0, 1, 1, true},
+          {"astronaut_face", "astronaut.png", 0.0f, 0.2f, 0.6f, 0.8f, true},
           {"chelsea", "chelsea.png"},
           {"motorcycle_right", "motorcycle_right.png"}};
 }
@@ -225,13 +225,32 @@ std::vector<Box> decode_faces(const MediaPipeSpec& spec, std::span<const float> 
   }
   std::stable_sort(boxes.begin(), boxes.end(),
                    [](const Box& a, const Box& b) { return a.score > b.score; });
-  // Plain greedy NMS (MediaPipe's graph uses the weighted variant, which
-  // averages the suppressed boxes into the kept one; the count is the same).
+  // MediaPipe's weighted NMS (NonMaxSuppressionCalculator, algorithm
+  // WEIGHTED, as its face detection graphs use): the best remaining box and
+  // every box overlapping it by more than nms_iou form a cluster; the kept
+  // box is the cluster's score-weighted mean, with the best box's score.
+  // Averaging makes the top box stable when neighbouring anchors trade places.
   std::vector<Box> kept;
-  for (const Box& b : boxes) {
-    bool suppressed = false;
-    for (const Box& k : kept) suppressed = suppressed || box_iou(b, k) > nms_iou;
-    if (!suppressed) kept.push_back(b);
+  std::vector<Box> remaining = boxes;
+  while (!remaining.empty()) {
+    const Box top = remaining.front();
+    std::vector<Box> rest;
+    Box sum{0, 0, 0, 0, top.score};
+    float total = 0;
+    for (const Box& b : remaining) {
+      if (box_iou(top, b) > nms_iou || &b == &remaining.front()) {
+        sum.ymin += b.ymin * b.score;
+        sum.xmin += b.xmin * b.score;
+        sum.ymax += b.ymax * b.score;
+        sum.xmax += b.xmax * b.score;
+        total += b.score;
+      } else {
+        rest.push_back(b);
+      }
+    }
+    kept.push_back({sum.ymin / total, sum.xmin / total, sum.ymax / total, sum.xmax / total,
+                    top.score});
+    remaining = std::move(rest);
   }
   return kept;
 }

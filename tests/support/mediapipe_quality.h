@@ -4,8 +4,8 @@
 //   - selfie segmentation: IoU of the person masks at threshold 0.5;
 //   - BlazeFace detection: faces decoded as MediaPipe decodes them (SSD
 //     anchors, box = anchor centre + offset / scale, sigmoid score ≥ 0.5,
-//     non-maximum suppression at IoU 0.3); same face count, and the IoU of the
-//     top-scoring boxes;
+//     MediaPipe's weighted non-maximum suppression at IoU 0.3); same face
+//     count, and the IoU of the top-scoring boxes;
 //   - hand and pose landmarks: max |Δ| of the landmark x, y in units of the
 //     input size, and the cosine similarity of the landmark vectors.
 #pragma once
@@ -50,6 +50,9 @@ struct Photo {
   std::string name;  // "astronaut", "astronaut_face"
   std::string file;  // "astronaut.png"
   float y0 = 0, x0 = 0, y1 = 1, x1 = 1;
+  // Shows a person: the photos the person models are meant for and the
+  // only ones their quality bounds apply to (others are reported).
+  bool has_person = false;
 };
 // Where a photo file is: .cache/photos/ (scripts/setup.sh), else the
 // scikit-image data folder Debian's python3-skimage installs (read as a
@@ -85,7 +88,7 @@ struct Box {
   float score;
 };
 float box_iou(const Box& a, const Box& b);
-// Boxes above the score threshold, NMS'd, best first. Fails unless the
+// Boxes above the score threshold, merged by weighted NMS, best first. Fails unless the
 // regressor/score sizes match the anchor count.
 std::vector<Box> decode_faces(const MediaPipeSpec& spec, std::span<const float> regressors,
                               std::span<const float> scores, float score_threshold = 0.5f,
