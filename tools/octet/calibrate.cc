@@ -68,7 +68,7 @@ void print_table(const char* title, std::vector<Row> rows, size_t top, bool by_o
 }
 
 // Every estimator's range for one tensor, at the widths the quantizer uses,
-// with the error the histogram predicts for int8.
+// with the mean squared error the histogram predicts for the int8 asymmetric one.
 void show_tensor(const Stats& stats, const std::string& name, const CalibrateArgs& args) {
   auto it = stats.tensors.find(name);
   if (it == stats.tensors.end()) {
@@ -81,7 +81,7 @@ void show_tensor(const Stats& stats, const std::string& name, const CalibrateArg
   std::printf("tensor '%s': %llu values (%llu NaN/Inf, %llu masked), min %.6g max %.6g, moving average [%.6g, %.6g]\n",
               t.name.c_str(), static_cast<unsigned long long>(t.count), static_cast<unsigned long long>(t.nonfinite),
               static_cast<unsigned long long>(t.masked), t.min, t.max, t.ema_min, t.ema_max);
-  std::printf("  %-16s %-26s %12s %-26s %-26s\n", "estimator", "int8 asymmetric", "int8 mse", "int8 symmetric",
+  std::printf("  %-16s %-26s %12s %-26s %-26s\n", "estimator", "int8 asymmetric", "its MSE", "int8 symmetric",
               "int16 symmetric");
   for (Estimator e : kAllEstimators) {
     const EstimatorOptions o{.estimator = e, .percentile = args.percentile, .ema_decay = args.ema_decay};
