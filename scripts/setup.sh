@@ -127,7 +127,7 @@ done
 
 # --- 4. Photos from Debian's scikit-image package ------------------------------
 photos="$cache/photos"
-wanted=(astronaut.png chelsea.png coffee.png)
+wanted=(astronaut.png chelsea.png coffee.png camera.png rocket.jpg motorcycle_left.png motorcycle_right.png)
 have_all=1
 for p in "${wanted[@]}"; do [[ -f "$photos/$p" ]] || have_all=0; done
 if [[ $have_all == 0 ]]; then

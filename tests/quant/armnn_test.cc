@@ -249,9 +249,23 @@ TEST(ArmnnMediaPipeSlow, FoldedFloatModelsAgreeWithOctet) {
 }
 
 // int8 MediaPipe files (`octet quantize --mode int8 --estimator minmax --io
-// int8`, calibrated on calibration_photos()) that Arm NN refuses: the op and
-// why. To be filled from the first run with the quantizer merged.
-const std::map<std::string, std::pair<std::string, std::string>> kInt8Rejections = {};
+// int8`, calibrated on calibration_photos()) that Arm NN 20.08 refuses: the
+// op and why, as measured on the first run with the quantizer merged.
+const std::map<std::string, std::pair<std::string, std::string>> kInt8Rejections = {
+    // Its TfLiteParser has no DEPTH_TO_SPACE (the float file stops earlier, at DENSIFY).
+    {"face_detection_full_range_sparse.tflite",
+     {"DEPTH_TO_SPACE", "the 20.08 parser has no DEPTH_TO_SPACE"}},
+    // The process aborts in LayerSupportRules.hpp: GetBiasTypeFromWeightsType has no
+    // case for some layer's int8 weights. The face files' per-channel CONV_2D pass, so
+    // the hand files' FULLY_CONNECTED heads are the suspects (not yet pinned down).
+    {"hand_landmark_full.tflite", {"GetBiasTypeFromWeightsType", "aborts on a layer's int8 weights"}},
+    {"hand_landmark_lite.tflite", {"GetBiasTypeFromWeightsType", "aborts on a layer's int8 weights"}},
+    // TRANSPOSE_CONV with its bias as a 4th input (what Convolution2DTransposeBias
+    // becomes): the 20.08 parser takes exactly 3 inputs.
+    {"selfie_segmentation.tflite", {"TRANSPOSE_CONV", "the 20.08 parser takes no TRANSPOSE_CONV bias"}},
+    {"selfie_segmentation_landscape.tflite",
+     {"TRANSPOSE_CONV", "the 20.08 parser takes no TRANSPOSE_CONV bias"}},
+};
 
 TEST(ArmnnMediaPipeSlow, Int8ModelsAgreeWithOctet) {
   SKIP_WITHOUT_ARMNN();
