@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "octet/error.h"
+#include "octet/model.h"
 #include "support/test_data.h"
 
 extern char** environ;
@@ -29,6 +30,7 @@ namespace {
 
 const fs::path kOracleDir = fs::path(OCTET_SOURCE_DIR) / "tests" / "oracle";
 const fs::path kScript = kOracleDir / "litert_run.mjs";
+const fs::path kTranslateScript = kOracleDir / "litert_translate.mjs";
 // A whole-model run takes well under a second; this only stops a hung Node.
 constexpr auto kTimeout = std::chrono::minutes(10);
 
@@ -51,10 +53,10 @@ struct NodeRun {
 
 // Runs `node <args...>` without a shell (no quoting of paths), stdout and
 // stderr kept in log_dir/litert.stdout and log_dir/litert.log.
-NodeRun run_node(const std::vector<std::string>& args, const fs::path& log_dir) {
+NodeRun run_node(const std::vector<std::string>& args, const fs::path& log_dir, const fs::path& script = kScript) {
   fs::create_directories(log_dir);
   const fs::path out_path = log_dir / "litert.stdout", err_path = log_dir / "litert.log";
-  std::vector<std::string> argv_s = {"node", kScript.string()};
+  std::vector<std::string> argv_s = {"node", script.string()};
   argv_s.insert(argv_s.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (auto& a : argv_s) argv.push_back(a.data());
@@ -226,6 +228,30 @@ LiteRtLatency time_litert(const fs::path& model, const std::vector<fs::path>& in
     fail("LiteRT oracle on {}: no latency line in its output: {}", model.string(), run.out);
   }
   return t;
+}
+
+std::vector<std::vector<int32_t>> run_litert_translate(const fs::path& encoder, const fs::path& decoder,
+                                                      const std::vector<std::vector<int32_t>>& sources,
+                                                      const fs::path& work_dir, int32_t eos, int32_t pad,
+                                                      int32_t start) {
+  fs::create_directories(work_dir);
+  const fs::path in = work_dir / "sources.json", out = work_dir / "litert_outputs.json";
+  std::error_code ignored;
+  fs::remove(out, ignored);
+  const std::string text = nlohmann::json(sources).dump();
+  write_file_atomically(in, std::as_bytes(std::span(text)));
+  NodeRun run = run_node({"--encoder", encoder.string(), "--decoder", decoder.string(), "--input", in.string(),
+                          "--output", out.string(), "--eos", std::to_string(eos), "--pad", std::to_string(pad),
+                          "--start", std::to_string(start)},
+                         work_dir, kTranslateScript);
+  if (run.exit_status != 0) fail("LiteRT translate oracle failed (exit {}): {}", run.exit_status, run.err);
+  nlohmann::json result;
+  try {
+    result = nlohmann::json::parse(read_text(out));
+    return result.at("ids").get<std::vector<std::vector<int32_t>>>();
+  } catch (const std::exception& e) {
+    fail("LiteRT translate oracle: cannot read {}: {}", out.string(), e.what());
+  }
 }
 
 }  // namespace octet::testing
