@@ -1,6 +1,8 @@
 // octet translate DIR [--input FILE|-] [--output FILE] [--beam N] [--max-len N] [--threads N]
 //                     [--encoder E --decoder D]
-// One sentence a line in, one translation a line out; speed to stderr.
+// One sentence a line in, one translation a line out; speed to stderr. A source
+// longer than the encoder's S is cut to S - 1 tokens + </s>, with a warning
+// (counted in the summary line): one long line should not stop a whole file.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -21,6 +23,7 @@ struct TranslateArgs {
   std::string input = "-";
   std::string output;
   std::string encoder, decoder;
+  bool ids = false;
   seq2seq::TranslatorOptions options;
 };
 
@@ -54,14 +57,14 @@ void translate(const TranslateArgs& args) {
   size_t truncated = 0, steps = 0;
   double decoder_ms = 0, encoder_ms = 0;
   for (size_t i = 0; i < out.size(); ++i) {
-    text += out[i].text + '\n';
+    text += args.ids ? fmt::format("{}\n", fmt::join(out[i].ids, " ")) : out[i].text + '\n';
     steps += static_cast<size_t>(out[i].decoder_steps);
     decoder_ms += out[i].decoder_ms;
     encoder_ms += out[i].encoder_ms;
     if (out[i].truncated) {
       ++truncated;
-      std::fprintf(stderr, "octet: warning: line %zu: %zu+ source tokens, truncated to the encoder's %d\n", i + 1,
-                   out[i].source_ids.size(), translator.source_length());
+      std::fprintf(stderr, "octet: warning: line %zu: longer than the encoder's %d source tokens; translated its first %d\n",
+                   i + 1, translator.source_length(), translator.source_length() - 1);
     }
   }
   if (args.output.empty() || args.output == "-")
@@ -89,6 +92,7 @@ void add_translate(CLI::App& app) {
   cmd->add_option("--beam", args.options.beam_size, "beam size (1: greedy)")->check(CLI::PositiveNumber);
   cmd->add_option("--max-len", args.options.max_length, "cap on generated tokens, </s> included")->check(CLI::PositiveNumber);
   cmd->add_option("--threads", args.options.threads, "sentences in parallel")->check(CLI::PositiveNumber);
+  cmd->add_flag("--ids", args.ids, "write the generated token ids (space-separated, </s> included) instead of text");
   cmd->add_option("--encoder", args.encoder, "encoder .tflite instead of DIR/encoder.tflite");
   cmd->add_option("--decoder", args.decoder, "decoder step .tflite instead of DIR/decoder_step.tflite");
   cmd->callback([] { translate(args); });
