@@ -8,5 +8,6 @@ namespace octet::cli {
 void add_inspect(CLI::App& app);
 void add_run(CLI::App& app);
 void add_compare(CLI::App& app);
+void add_import_marian(CLI::App& app);
 
 }  // namespace octet::cli
