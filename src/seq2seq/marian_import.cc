@@ -25,6 +25,27 @@ std::string find_embedding(const SafetensorsFile& f) {
        f.origin());
 }
 
+// Tensors the lowering did not read mean the config and the checkpoint
+// disagree (more layers, untied heads, ...): refuse rather than drop them.
+// Other names of the tied embedding may be present if they hold the same
+// values.
+void check_all_used(const SafetensorsFile& f, const MarianWeights& w) {
+  const auto& c = w.config;
+  const std::vector<int64_t> shape{c.vocab_size, c.d_model};
+  for (const std::string& key : f.keys()) {
+    if (w.used.count(key)) continue;
+    const bool embedding_alias = key == "model.shared.weight" || key == "model.encoder.embed_tokens.weight" ||
+                                 key == "model.decoder.embed_tokens.weight" || key == "lm_head.weight";
+    if (embedding_alias) {
+      if (f.floats(key, shape) != f.floats(w.embedding_key, shape))
+        fail("{}: tensor {} differs from {} (untied embeddings are not supported)", f.origin(), key, w.embedding_key);
+      continue;
+    }
+    fail("{}: tensor {} is not part of the model config.json describes (encoder_layers {}, decoder_layers {})",
+         f.origin(), key, c.encoder_layers, c.decoder_layers);
+  }
+}
+
 std::vector<std::byte> read_bytes(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) fail("{}: cannot open", path.string());
@@ -53,6 +74,7 @@ MarianImport import_marian(const fs::path& dir, const MarianImportOptions& optio
   const MarianWeights weights{file, c, find_embedding(file)};
   out.encoder = lower_marian_encoder(weights, options.src_len);
   out.decoder_step = lower_marian_decoder_step(weights, options.src_len, options.tgt_len);
+  check_all_used(file, weights);
 
   out.manifest = {
       {"format", "octet-seq2seq"},

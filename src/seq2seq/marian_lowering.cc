@@ -30,7 +30,7 @@ class Lowering {
   // A checkpoint tensor as a float32 constant of the given shape.
   int32_t weight(const std::string& name, const std::string& key, const Shape& shape) {
     std::vector<int64_t> s(shape.begin(), shape.end());
-    return b_.add_constant<float>(name, shape, w_.file.floats(key, s));
+    return b_.add_constant<float>(name, shape, w_.read(key, s));
   }
 
   int32_t binary(BuiltinOp op, const std::string& name, int32_t a, int32_t c, Shape out_shape) {
@@ -187,7 +187,7 @@ class Lowering {
       fail("sequence length {} exceeds max_position_embeddings {} of config.json", L, c.max_position_embeddings);
     std::vector<float> out(size_t(L) * D);
     if (w_.file.contains(key)) {
-      const std::vector<float> all = w_.file.floats(key, {c.max_position_embeddings, D});
+      const std::vector<float> all = w_.read(key, {c.max_position_embeddings, D});
       std::copy(all.begin(), all.begin() + out.size(), out.begin());
       return out;
     }
@@ -299,7 +299,7 @@ Model lower_marian_decoder_step(const MarianWeights& w, int S, int T) {
   const int32_t row = L.tensor("decoder/last_hidden_state/step_row", {1, 1, D});
   b.add_op(BuiltinOp::Gather, {h, step}, {row}, opt::Gather{.axis = 1});
   const int32_t lm_w = L.alias("lm_head/weight", table);
-  const std::vector<float> bias = w.file.floats("final_logits_bias", {1, c.vocab_size});
+  const std::vector<float> bias = w.read("final_logits_bias", {1, c.vocab_size});
   const int32_t lm_b = b.add_constant<float>("final_logits_bias", {c.vocab_size}, bias);
   const int32_t logits = L.tensor("logits", {1, c.vocab_size});
   b.add_op(BuiltinOp::FullyConnected, {row, lm_w, lm_b}, {logits}, opt::FullyConnected{});

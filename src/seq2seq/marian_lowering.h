@@ -6,6 +6,10 @@
 // names ("decoder/layers.1/self_attn/q_proj").
 #pragma once
 
+#include <set>
+#include <string>
+#include <vector>
+
 #include "octet/model.h"
 #include "seq2seq/marian_config.h"
 #include "seq2seq/safetensors.h"
@@ -17,6 +21,14 @@ struct MarianWeights {
   const SafetensorsFile& file;
   const MarianConfig& config;
   std::string embedding_key;  // which name holds the tied embedding
+  // Every key read, so the importer can refuse tensors the config does not
+  // account for (a checkpoint with more layers than config.json says).
+  mutable std::set<std::string> used;
+
+  std::vector<float> read(const std::string& key, const std::vector<int64_t>& shape) const {
+    used.insert(key);
+    return file.floats(key, shape);
+  }
 };
 
 // inputs: input_ids int32 [1,S], attention_mask int32 [1,S];

@@ -141,6 +141,13 @@ TEST(MarianBroken, MissingTensor) {
   EXPECT_THAT(import_error(d), AllOf(HasSubstr("model.safetensors"), HasSubstr("model.encoder.layers.2.fc2.bias")));
 }
 
+TEST(MarianBroken, ConfigWithFewerLayersThanTheCheckpoint) {
+  const fs::path d = fixture_copy("layers");
+  edit_json(d / "config.json", [](json& c) { c["decoder_layers"] = 2; });
+  EXPECT_THAT(import_error(d), AllOf(HasSubstr("model.safetensors"), HasSubstr("model.decoder.layers.2."),
+                                     HasSubstr("decoder_layers 2")));
+}
+
 TEST(MarianBroken, TruncatedSafetensors) {
   const fs::path d = fixture_copy("truncated");
   fs::resize_file(d / "model.safetensors", fs::file_size(d / "model.safetensors") - 1000);
