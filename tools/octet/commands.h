@@ -9,5 +9,6 @@ void add_inspect(CLI::App& app);
 void add_run(CLI::App& app);
 void add_compare(CLI::App& app);
 void add_translate(CLI::App& app);
+void add_import_marian(CLI::App& app);
 
 }  // namespace octet::cli

@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   octet::cli::add_run(app);
   octet::cli::add_compare(app);
   octet::cli::add_translate(app);
+  octet::cli::add_import_marian(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
