@@ -30,7 +30,9 @@ struct TranslatorFiles {
   std::filesystem::path target_spm;
   std::filesystem::path vocab;
   std::filesystem::path config;  // octet_seq2seq.json; optional
-  static TranslatorFiles from_folder(const std::filesystem::path& dir);
+  // With `with_models` false only the tokenizer files must exist (the caller
+  // names the models itself).
+  static TranslatorFiles from_folder(const std::filesystem::path& dir, bool with_models = true);
 };
 
 struct Translation {

@@ -93,12 +93,12 @@ std::optional<int32_t> config_int(const nlohmann::json& config, const char* key)
 
 }  // namespace
 
-TranslatorFiles TranslatorFiles::from_folder(const std::filesystem::path& dir) {
+TranslatorFiles TranslatorFiles::from_folder(const std::filesystem::path& dir, bool with_models) {
   if (!std::filesystem::is_directory(dir)) fail("{}: not a folder (expected an octet seq2seq model folder)", dir.string());
   TranslatorFiles f{dir / "encoder.tflite", dir / "decoder_step.tflite", dir / "source.spm",
                     dir / "target.spm", dir / "vocab.json", dir / "octet_seq2seq.json"};
   for (const auto* p : {&f.encoder, &f.decoder, &f.source_spm, &f.target_spm, &f.vocab})
-    if (!std::filesystem::exists(*p)) fail("{}: missing (an octet seq2seq folder has encoder.tflite, "
+    if ((with_models || (p != &f.encoder && p != &f.decoder)) && !std::filesystem::exists(*p)) fail("{}: missing (an octet seq2seq folder has encoder.tflite, "
                                            "decoder_step.tflite, source.spm, target.spm, vocab.json)", p->string());
   if (!std::filesystem::exists(f.config)) f.config.clear();
   return f;

@@ -43,7 +43,8 @@ std::vector<std::string> read_lines(const std::string& path) {
 }
 
 void translate(const TranslateArgs& args) {
-  seq2seq::TranslatorFiles files = seq2seq::TranslatorFiles::from_folder(args.dir);
+  seq2seq::TranslatorFiles files =
+      seq2seq::TranslatorFiles::from_folder(args.dir, args.encoder.empty() || args.decoder.empty());
   if (!args.encoder.empty()) files.encoder = args.encoder;
   if (!args.decoder.empty()) files.decoder = args.decoder;
   seq2seq::Translator translator(files, args.options);
