@@ -43,6 +43,13 @@ std::filesystem::path imported_dir() {
 #endif
 }
 
+// OCTET_TRANSLATE_LINES=N limits every test here to the first N sentences
+// (a quick check of the tests themselves; the figures need all of them).
+size_t line_limit(size_t default_lines) {
+  const char* env = std::getenv("OCTET_TRANSLATE_LINES");
+  return env ? std::min<size_t>(default_lines, std::strtoul(env, nullptr, 10)) : default_lines;
+}
+
 std::string first_difference(const std::vector<int32_t>& a, const std::vector<int32_t>& b) {
   size_t i = 0;
   while (i < a.size() && i < b.size() && a[i] == b[i]) ++i;
@@ -65,8 +72,9 @@ TEST(TranslateOracleSlow, GreedyIdsEqualLiteRtOnTheWholeTestSet) {
   if (imported_dir().empty()) GTEST_SKIP() << "the Marian importer (seq2seq/marian_import.h) is not in this build";
   if (!testing::litert_available()) GTEST_SKIP() << "LiteRT oracle not installed (scripts/setup.sh)";
   Translator translator(TranslatorFiles::from_folder(imported_dir()), {.beam_size = 1, .threads = 2});
-  const auto lines = read_lines(testing::source_dir() / "models" / "data" / "test.en");
+  auto lines = read_lines(testing::source_dir() / "models" / "data" / "test.en");
   ASSERT_EQ(lines.size(), 1458u);
+  lines.resize(line_limit(lines.size()));
   std::vector<std::vector<int32_t>> sources;
   for (const auto& l : lines) sources.push_back(translator.encode(l));
   const auto ours = translator.translate_ids(sources);
@@ -94,7 +102,7 @@ void compare_with_pytorch(const std::string& mode, int beam, size_t lines) {
   const nlohmann::json reference = nlohmann::json::parse(in);
   auto sentences = read_lines(testing::source_dir() / "models" / "data" / "test.en");
   ASSERT_EQ(sentences.size(), 1458u);
-  sentences.resize(std::min(lines, sentences.size()));
+  sentences.resize(line_limit(std::min(lines, sentences.size())));
   Translator translator(TranslatorFiles::from_folder(imported_dir()), {.beam_size = beam, .threads = 2});
   const auto ours = translator.translate(sentences);
   const auto& ref = reference["splits"]["test"][mode];
