@@ -12,11 +12,13 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <future>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
 
 #include "octet/error.h"
+#include "octet/model.h"
 #include "support/test_data.h"
 
 extern char** environ;
@@ -29,6 +31,7 @@ namespace {
 
 const fs::path kOracleDir = fs::path(OCTET_SOURCE_DIR) / "tests" / "oracle";
 const fs::path kScript = kOracleDir / "litert_run.mjs";
+const fs::path kTranslateScript = kOracleDir / "litert_translate.mjs";
 // A whole-model run takes well under a second; this only stops a hung Node.
 constexpr auto kTimeout = std::chrono::minutes(10);
 
@@ -51,10 +54,11 @@ struct NodeRun {
 
 // Runs `node <args...>` without a shell (no quoting of paths), stdout and
 // stderr kept in log_dir/litert.stdout and log_dir/litert.log.
-NodeRun run_node(const std::vector<std::string>& args, const fs::path& log_dir) {
+NodeRun run_node(const std::vector<std::string>& args, const fs::path& log_dir, const fs::path& script = kScript,
+                 std::chrono::minutes timeout = kTimeout) {
   fs::create_directories(log_dir);
   const fs::path out_path = log_dir / "litert.stdout", err_path = log_dir / "litert.log";
-  std::vector<std::string> argv_s = {"node", kScript.string()};
+  std::vector<std::string> argv_s = {"node", script.string()};
   argv_s.insert(argv_s.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (auto& a : argv_s) argv.push_back(a.data());
@@ -73,7 +77,7 @@ NodeRun run_node(const std::vector<std::string>& args, const fs::path& log_dir) 
   if (rc != 0) fail("LiteRT oracle: cannot start node: {}", std::strerror(rc));
 
   int status = 0;
-  auto deadline = std::chrono::steady_clock::now() + kTimeout;
+  auto deadline = std::chrono::steady_clock::now() + timeout;
   while (true) {
     pid_t done = waitpid(pid, &status, WNOHANG);
     if (done == pid) break;
@@ -81,8 +85,8 @@ NodeRun run_node(const std::vector<std::string>& args, const fs::path& log_dir) 
     if (std::chrono::steady_clock::now() > deadline) {
       kill(pid, SIGKILL);
       waitpid(pid, &status, 0);
-      fail("LiteRT oracle: node {} did not finish in 10 minutes; killed (log: {})",
-           fmt::join(args, " "), err_path.string());
+      fail("LiteRT oracle: node {} did not finish in {} minutes; killed (log: {})",
+           fmt::join(args, " "), timeout.count(), err_path.string());
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
@@ -226,6 +230,49 @@ LiteRtLatency time_litert(const fs::path& model, const std::vector<fs::path>& in
     fail("LiteRT oracle on {}: no latency line in its output: {}", model.string(), run.out);
   }
   return t;
+}
+
+std::vector<std::vector<int32_t>> run_litert_translate(const fs::path& encoder, const fs::path& decoder,
+                                                      const std::vector<std::vector<int32_t>>& sources,
+                                                      const fs::path& work_dir, int32_t eos, int32_t pad,
+                                                      int32_t start) {
+  // LiteRT.js runs one thread: two Node processes, each on half the
+  // sentences, use both cores.
+  const size_t parts = sources.size() > 1 ? 2 : 1;
+  auto run_part = [&](size_t part) {
+    const size_t begin = sources.size() * part / parts, end = sources.size() * (part + 1) / parts;
+    const fs::path dir = work_dir / fmt::format("part{}", part);
+    fs::create_directories(dir);
+    const fs::path in = dir / "sources.json", out = dir / "litert_outputs.json";
+    std::error_code ignored;
+    fs::remove(out, ignored);
+    const std::string text = nlohmann::json(std::vector<std::vector<int32_t>>(
+                                                sources.begin() + static_cast<std::ptrdiff_t>(begin),
+                                                sources.begin() + static_cast<std::ptrdiff_t>(end)))
+                                 .dump();
+    write_file_atomically(in, std::as_bytes(std::span(text)));
+    // Uncached decoder steps in wasm: a whole test set takes tens of minutes.
+    NodeRun run = run_node({"--encoder", encoder.string(), "--decoder", decoder.string(), "--input", in.string(),
+                            "--output", out.string(), "--eos", std::to_string(eos), "--pad", std::to_string(pad),
+                            "--start", std::to_string(start)},
+                           dir, kTranslateScript, std::chrono::minutes(120));
+    if (run.exit_status != 0) fail("LiteRT translate oracle failed (exit {}): {}", run.exit_status, run.err);
+    try {
+      return nlohmann::json::parse(read_text(out)).at("ids").get<std::vector<std::vector<int32_t>>>();
+    } catch (const std::exception& e) {
+      fail("LiteRT translate oracle: cannot read {}: {}", out.string(), e.what());
+    }
+  };
+  std::vector<std::future<std::vector<std::vector<int32_t>>>> running;
+  for (size_t p = 0; p < parts; ++p) running.push_back(std::async(std::launch::async, run_part, p));
+  std::vector<std::vector<int32_t>> ids;
+  for (auto& r : running) {
+    auto part = r.get();
+    ids.insert(ids.end(), std::make_move_iterator(part.begin()), std::make_move_iterator(part.end()));
+  }
+  if (ids.size() != sources.size())
+    fail("LiteRT translate oracle: {} outputs for {} sources", ids.size(), sources.size());
+  return ids;
 }
 
 }  // namespace octet::testing

@@ -3,6 +3,7 @@
 // can compare octet's interpreter with what LiteRT computes.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -57,5 +58,15 @@ struct LiteRtLatency {
 LiteRtLatency time_litert(const std::filesystem::path& model,
                           const std::vector<std::filesystem::path>& input_npys,
                           const std::filesystem::path& out_dir, int repeat);
+
+// Greedy translation in LiteRT (tests/oracle/litert_translate.mjs): both
+// models loaded once, the same host loop as seq2seq::Translator (argmax with
+// `pad` skipped, lowest index on ties, EOS forced at the limit). Returns the
+// generated ids of each source (each ending in EOS).
+std::vector<std::vector<int32_t>> run_litert_translate(const std::filesystem::path& encoder,
+                                                      const std::filesystem::path& decoder,
+                                                      const std::vector<std::vector<int32_t>>& sources,
+                                                      const std::filesystem::path& work_dir, int32_t eos,
+                                                      int32_t pad, int32_t start);
 
 }  // namespace octet::testing

@@ -11,5 +11,7 @@ void add_compare(CLI::App& app);
 void add_eval(CLI::App& app);
 void add_calibrate(CLI::App& app);
 void add_quantize(CLI::App& app);
+void add_translate(CLI::App& app);
+void add_import_marian(CLI::App& app);
 
 }  // namespace octet::cli

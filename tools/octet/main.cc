@@ -15,6 +15,8 @@ int main(int argc, char** argv) {
   octet::cli::add_eval(app);
   octet::cli::add_calibrate(app);
   octet::cli::add_quantize(app);
+  octet::cli::add_translate(app);
+  octet::cli::add_import_marian(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
