@@ -221,7 +221,7 @@ TEST(MediaPipeQualitySlow, Int8EstimatorsOnPhotos) {
         quantize_int8(path, out, data, estimator);
         const Model candidate = load_model(out);
         for (size_t i = 0; i < inputs.size(); ++i) {
-          const Photo& photo = evaluation_photos()[i];
+          const Photo photo = evaluation_photos()[i];  // a copy: the list is a temporary
           const Quality q =
               compare_quality(spec, model, references[i], run_float_io(candidate, inputs[i]));
           std::printf("[ figure ] int8 %-10s %-38s %-16s %s\n", estimator.c_str(), file.c_str(),
