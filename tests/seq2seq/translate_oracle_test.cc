@@ -70,7 +70,7 @@ Comparison compare(const std::vector<std::vector<int32_t>>& a, const std::vector
   return c;
 }
 
-TEST(TranslateOracleSlow, GreedyIdsEqualLiteRtOnTheWholeTestSet) {
+TEST(TranslateOracleSlow, GreedyIdsEqualLiteRt) {
   if (imported_dir().empty()) GTEST_SKIP() << "the Marian importer (seq2seq/marian_import.h) is not in this build";
   if (!testing::litert_available()) GTEST_SKIP() << "LiteRT oracle not installed (scripts/setup.sh)";
   Translator translator(TranslatorFiles::from_folder(imported_dir()), {.beam_size = 1, .threads = 2});
