@@ -42,57 +42,39 @@ class Conv2D final : public Kernel {
     ctx.expect_rank(filter, 4, 4, "filter");
     expect_clamp_activation(ctx, options_.activation);
 
-    batches_ = input.dim(0);
-    in_channels_ = input.dim(3);
-    out_channels_ = filter.dim(0);
-    group_channels_ = filter.dim(3);
-    if (group_channels_ <= 0 || in_channels_ % group_channels_ != 0)
-      ctx.fail("filter tensor {} '{}' [{}] has {} input channels, which do not divide the "
-               "input's {} channels (tensor {} '{}') into groups", filter.index, filter.name(),
-               fmt::join(filter.shape, ","), group_channels_, in_channels_, input.index,
-               input.name());
-    groups_ = in_channels_ / group_channels_;
-    if (out_channels_ <= 0 || out_channels_ % groups_ != 0)
-      ctx.fail("filter tensor {} '{}' has {} output channels, not a positive multiple of the {} "
-               "groups", filter.index, filter.name(), out_channels_, groups_);
+    s_ = conv_shape(ctx, input, filter, options_);
     has_bias_ = ctx.num_inputs() > 2 && ctx.input(2).present();
     if (has_bias_) {
       const TensorView& bias = ctx.input(2);
       expect_float32(ctx, bias, "bias");
-      if (bias.num_elements() != out_channels_)
-        ctx.fail("bias tensor {} '{}' has {} elements, expected {} (output channels)",
-                 bias.index, bias.name(), bias.num_elements(), out_channels_);
+      if (bias.num_elements() != s_.out_channels)
+        ctx.fail("bias tensor {} '{}' has {} elements, expected {} (output channels)", bias.index,
+                 bias.name(), bias.num_elements(), s_.out_channels);
     }
 
-    h_ = window_axis(ctx, "height", options_.padding, input.dim(1), filter.dim(1),
-                     options_.stride_h, options_.dilation_h);
-    w_ = window_axis(ctx, "width", options_.padding, input.dim(2), filter.dim(2),
-                     options_.stride_w, options_.dilation_w);
-    ctx.set_output_shape(0, {batches_, h_.out, w_.out, out_channels_});
-
-    patch_ = int64_t{h_.filter} * w_.filter * group_channels_;
-    pixels_ = int64_t{batches_} * h_.out * w_.out;
     // 1x1, stride 1: SAME and VALID both mean no padding, output = input grid.
-    direct_ = h_.filter == 1 && w_.filter == 1 && h_.stride == 1 && w_.stride == 1 && groups_ == 1;
-    block_pixels_ = std::min(std::max(kIm2colBlockBytes / (patch_ * 4), kMinBlockPixels),
-                             std::max<int64_t>(pixels_, 1));
-    const int64_t blocks = (pixels_ + block_pixels_ - 1) / block_pixels_;
+    direct_ = s_.h.filter == 1 && s_.w.filter == 1 && s_.h.stride == 1 && s_.w.stride == 1 &&
+              s_.groups == 1;
+    block_pixels_ = std::min(std::max(kIm2colBlockBytes / (s_.patch * 4), kMinBlockPixels),
+                             std::max<int64_t>(s_.pixels, 1));
+    const int64_t blocks = (s_.pixels + block_pixels_ - 1) / block_pixels_;
     threads_ = static_cast<int>(std::clamp<int64_t>(blocks, 1, omp_get_max_threads()));
     // Each group's filter rows, packed with its bias as the starting value
     // of every output: once here when both are constant, else per eval.
-    const int64_t group_out = out_channels_ / groups_;
-    group_packed_ = packed_size(patch_, group_out);
+    const int64_t group_out = s_.out_channels / s_.groups;
+    group_packed_ = packed_size(s_.patch, group_out);
     const float* bias = has_bias_ ? ctx.input(2).data_as<const float>() : nullptr;
     packed_.clear();
     int64_t pack_floats = 0;
     if (filter.data != nullptr && (!has_bias_ || bias != nullptr)) {
-      packed_.resize(static_cast<size_t>(groups_ * group_packed_));
+      packed_.resize(static_cast<size_t>(s_.groups * group_packed_));
       pack(filter.data_as<const float>(), bias, packed_.data());
     } else {
-      pack_floats = groups_ * group_packed_;
+      pack_floats = s_.groups * group_packed_;
     }
-    ctx.request_scratch(static_cast<size_t>(pack_floats + (direct_ ? 0 : threads_ * block_pixels_ * patch_)) *
-                        sizeof(float));
+    ctx.request_scratch(
+        static_cast<size_t>(pack_floats + (direct_ ? 0 : threads_ * block_pixels_ * s_.patch)) *
+        sizeof(float));
   }
 
   void eval(const EvalContext& ctx) override {
@@ -105,33 +87,33 @@ class Conv2D final : public Kernel {
     if (packed_.empty()) {
       pack(filter, bias, scratch);
       packed = scratch;
-      scratch += groups_ * group_packed_;
+      scratch += s_.groups * group_packed_;
     }
-    const int64_t blocks = (pixels_ + block_pixels_ - 1) / block_pixels_;
+    const int64_t blocks = (s_.pixels + block_pixels_ - 1) / block_pixels_;
     const FloatRange range = activation_range(options_.activation);
     auto run_block = [&](int64_t block, float* cols) {
       const int64_t p0 = block * block_pixels_;
-      const int64_t count = std::min(block_pixels_, pixels_ - p0);
-      const int64_t group_out = out_channels_ / groups_;
-      for (int32_t g = 0; g < groups_; ++g) {
-        ConstMatrix a{input + p0 * in_channels_, in_channels_, false};
+      const int64_t count = std::min(block_pixels_, s_.pixels - p0);
+      const int64_t group_out = s_.out_channels / s_.groups;
+      for (int32_t g = 0; g < s_.groups; ++g) {
+        ConstMatrix a{input + p0 * s_.in_channels, s_.in_channels, false};
         if (!direct_) {
           im2col(input, p0, count, g, cols);
-          a = {cols, patch_, false};
+          a = {cols, s_.patch, false};
         }
-        gemm_packed(count, group_out, patch_, a, packed + g * group_packed_,
-                    {output + p0 * out_channels_ + g * group_out, out_channels_}, range);
+        gemm_packed(count, group_out, s_.patch, a, packed + g * group_packed_,
+                    {output + p0 * s_.out_channels + g * group_out, s_.out_channels}, range);
       }
     };
     // One block: let the product itself use the threads.
-    if (blocks == 1 || pixels_ * patch_ * out_channels_ < kMinParallelMacs) {
+    if (blocks == 1 || s_.pixels * s_.patch * s_.out_channels < kMinParallelMacs) {
       for (int64_t b = 0; b < blocks; ++b) run_block(b, scratch);
       return;
     }
     // The runtime may have lowered the thread count since prepare.
 #pragma omp parallel num_threads(std::min(threads_, omp_get_max_threads()))
     {
-      float* cols = scratch + omp_get_thread_num() * block_pixels_ * patch_;
+      float* cols = scratch + omp_get_thread_num() * block_pixels_ * s_.patch;
 #pragma omp for schedule(dynamic)
       for (int64_t b = 0; b < blocks; ++b) run_block(b, cols);
     }
@@ -141,24 +123,24 @@ class Conv2D final : public Kernel {
   // Rows [count, KH*KW*Cg] for output pixels p0.. (flattened over batch, y,
   // x), channels of group g; taps outside the input (padding) are zeros.
   void im2col(const float* input, int64_t p0, int64_t count, int32_t g, float* cols) const {
-    const int64_t out_hw = int64_t{h_.out} * w_.out;
-    const size_t tap_bytes = static_cast<size_t>(group_channels_) * sizeof(float);
+    const int64_t out_hw = int64_t{s_.h.out} * s_.w.out;
+    const size_t tap_bytes = static_cast<size_t>(s_.group_channels) * sizeof(float);
     for (int64_t i = 0; i < count; ++i) {
       const int64_t p = p0 + i;
       const int64_t b = p / out_hw;
-      const int32_t oy = static_cast<int32_t>((p % out_hw) / w_.out);
-      const int32_t ox = static_cast<int32_t>(p % w_.out);
-      float* row = cols + i * patch_;
-      for (int32_t ky = 0; ky < h_.filter; ++ky) {
-        const int32_t iy = oy * h_.stride - h_.pad + ky * h_.dilation;
-        for (int32_t kx = 0; kx < w_.filter; ++kx) {
-          const int32_t ix = ox * w_.stride - w_.pad + kx * w_.dilation;
-          float* dst = row + (int64_t{ky} * w_.filter + kx) * group_channels_;
-          if (iy < 0 || iy >= h_.in || ix < 0 || ix >= w_.in) {
+      const int32_t oy = static_cast<int32_t>((p % out_hw) / s_.w.out);
+      const int32_t ox = static_cast<int32_t>(p % s_.w.out);
+      float* row = cols + i * s_.patch;
+      for (int32_t ky = 0; ky < s_.h.filter; ++ky) {
+        const int32_t iy = oy * s_.h.stride - s_.h.pad + ky * s_.h.dilation;
+        for (int32_t kx = 0; kx < s_.w.filter; ++kx) {
+          const int32_t ix = ox * s_.w.stride - s_.w.pad + kx * s_.w.dilation;
+          float* dst = row + (int64_t{ky} * s_.w.filter + kx) * s_.group_channels;
+          if (iy < 0 || iy >= s_.h.in || ix < 0 || ix >= s_.w.in) {
             std::memset(dst, 0, tap_bytes);
           } else {
-            const float* src =
-                input + ((b * h_.in + iy) * w_.in + ix) * in_channels_ + int64_t{g} * group_channels_;
+            const float* src = input + ((b * s_.h.in + iy) * s_.w.in + ix) * s_.in_channels +
+                               int64_t{g} * s_.group_channels;
             std::memcpy(dst, src, tap_bytes);
           }
         }
@@ -170,16 +152,15 @@ class Conv2D final : public Kernel {
   // im2col row is (ky, kx, c) in the same order, so the product sums the taps
   // in (ky, kx, c) order, bias first, as XNNPACK's convolution does.
   void pack(const float* filter, const float* bias, float* packed) const {
-    const int64_t group_out = out_channels_ / groups_;
-    for (int32_t g = 0; g < groups_; ++g)
-      pack_rhs(patch_, group_out, {filter + g * group_out * patch_, patch_, true},
+    const int64_t group_out = s_.out_channels / s_.groups;
+    for (int32_t g = 0; g < s_.groups; ++g)
+      pack_rhs(s_.patch, group_out, {filter + g * group_out * s_.patch, s_.patch, true},
                bias != nullptr ? bias + g * group_out : nullptr, packed + g * group_packed_);
   }
 
   opt::Conv2D options_;
-  WindowAxis h_, w_;
-  int32_t batches_ = 0, in_channels_ = 0, out_channels_ = 0, group_channels_ = 0, groups_ = 1;
-  int64_t patch_ = 0, pixels_ = 0, block_pixels_ = 1, group_packed_ = 0;
+  ConvShape s_;
+  int64_t block_pixels_ = 1, group_packed_ = 0;
   std::vector<float> packed_;  // filter and bias, when both are constant
   int threads_ = 1;
   bool direct_ = false, has_bias_ = false;

@@ -66,4 +66,45 @@ inline int32_t transpose_conv_padding(Padding padding, int32_t out, int32_t filt
   return conv_padding(stride, 1, out, filter, conv_out).before;
 }
 
+// What a CONV_2D's input [N, H, W, I] and filter [O, KH, KW, I/groups] make
+// of it, as TFLite reads them: channels, groups (a filter with fewer input
+// channels than the input is a grouped convolution), both windows, and the
+// output shape [N, OH, OW, O], set on output 0. The float, int8 and hybrid
+// kernels share it; each adds the limits of its own arithmetic.
+struct ConvShape {
+  WindowAxis h, w;
+  int32_t batches = 0, in_channels = 0, out_channels = 0, group_channels = 0, groups = 1;
+  int64_t patch = 0;   // taps summed for one output: KH·KW·(I/groups)
+  int64_t pixels = 0;  // output pixels over the batch
+};
+
+inline ConvShape conv_shape(PrepareContext& ctx, const TensorView& input, const TensorView& filter,
+                            const opt::Conv2D& options) {
+  ConvShape s;
+  s.batches = input.dim(0);
+  s.in_channels = input.dim(3);
+  s.out_channels = filter.dim(0);
+  s.group_channels = filter.dim(3);
+  if (s.group_channels <= 0 || s.in_channels % s.group_channels != 0)
+    ctx.fail(
+        "filter tensor {} '{}' [{}] has {} input channels, which do not divide the "
+        "input's {} channels (tensor {} '{}') into groups",
+        filter.index, filter.name(), fmt::join(filter.shape, ","), s.group_channels, s.in_channels,
+        input.index, input.name());
+  s.groups = s.in_channels / s.group_channels;
+  if (s.out_channels <= 0 || s.out_channels % s.groups != 0)
+    ctx.fail(
+        "filter tensor {} '{}' has {} output channels, not a positive multiple of the {} "
+        "groups",
+        filter.index, filter.name(), s.out_channels, s.groups);
+  s.h = window_axis(ctx, "height", options.padding, input.dim(1), filter.dim(1), options.stride_h,
+                    options.dilation_h);
+  s.w = window_axis(ctx, "width", options.padding, input.dim(2), filter.dim(2), options.stride_w,
+                    options.dilation_w);
+  ctx.set_output_shape(0, {s.batches, s.h.out, s.w.out, s.out_channels});
+  s.patch = int64_t{s.h.filter} * s.w.filter * s.group_channels;
+  s.pixels = int64_t{s.batches} * s.h.out * s.w.out;
+  return s;
+}
+
 }  // namespace octet::kernels
