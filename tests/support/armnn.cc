@@ -1,23 +1,12 @@
 #include "support/armnn.h"
 
-#include <fcntl.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <chrono>
-#include <cstring>
-#include <fstream>
-#include <nlohmann/json.hpp>
-#include <sstream>
 #include <string>
-#include <thread>
 
 #include "octet/error.h"
-
-extern char** environ;
+#include "support/process.h"
 
 namespace octet::testing {
 
@@ -33,13 +22,6 @@ const fs::path kRunner;
 // CpuRef is a reference backend (100–300× slower than LiteRT): a pose model
 // takes tens of seconds. This only stops a hung run.
 constexpr auto kTimeout = std::chrono::minutes(15);
-
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 // The runner's one error line (its last stderr line; Arm NN may log before it).
 std::string last_line(std::string s) {
@@ -63,35 +45,8 @@ std::vector<NpyArray> run_armnn(const fs::path& model, const std::vector<fs::pat
   }
   argv_s.push_back("--output-dir");
   argv_s.push_back(out_dir.string());
-  std::vector<char*> argv;
-  for (auto& a : argv_s) argv.push_back(a.data());
-  argv.push_back(nullptr);
-
   const fs::path log = out_dir / "armnn.log";
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_adddup2(&actions, 1, 2);
-  pid_t pid = 0;
-  int rc = posix_spawn(&pid, kRunner.c_str(), &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) fail("Arm NN: cannot start {}: {}", kRunner.string(), std::strerror(rc));
-
-  int status = 0;
-  const auto deadline = std::chrono::steady_clock::now() + kTimeout;
-  while (true) {
-    pid_t done = waitpid(pid, &status, WNOHANG);
-    if (done == pid) break;
-    if (done < 0 && errno != EINTR) fail("Arm NN: waitpid failed: {}", std::strerror(errno));
-    if (std::chrono::steady_clock::now() > deadline) {
-      kill(pid, SIGKILL);
-      waitpid(pid, &status, 0);
-      fail("Arm NN: armnn_run on {} did not finish in 15 minutes; killed", model.string());
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  const int exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  const int exit_status = run_process(argv_s, log, log, kTimeout, "Arm NN");
   if (exit_status != 0) {
     std::string msg = last_line(read_text(log));
     const std::string prefix = "armnn_run: error: ";
@@ -101,24 +56,7 @@ std::vector<NpyArray> run_armnn(const fs::path& model, const std::vector<fs::pat
                            : msg);
   }
 
-  const fs::path listing = out_dir / "outputs.json";
-  nlohmann::json described;
-  try {
-    described = nlohmann::json::parse(read_text(listing));
-  } catch (const std::exception& e) {
-    fail("Arm NN on {}: cannot read {}: {}", model.string(), listing.string(), e.what());
-  }
-  std::vector<NpyArray> outputs;
-  for (const auto& entry : described) {
-    NpyArray a = read_npy(out_dir / entry.at("file").get<std::string>());
-    if (entry.at("dtype").get<std::string>() != dtype_name(a.dtype) ||
-        entry.at("shape").get<std::vector<int64_t>>() != a.shape) {
-      fail("Arm NN on {}: output {} in outputs.json does not match its file", model.string(),
-           entry.at("index").get<int>());
-    }
-    outputs.push_back(std::move(a));
-  }
-  return outputs;
+  return read_described_outputs(model, out_dir, "Arm NN");
 }
 
 std::vector<NpyArray> run_armnn_arrays(const fs::path& model, const std::vector<NpyArray>& inputs,

@@ -1,9 +1,5 @@
 #include "support/oracle.h"
 
-#include <fcntl.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -19,9 +15,9 @@
 
 #include "octet/error.h"
 #include "octet/model.h"
+#include "support/process.h"
 #include "support/test_data.h"
 
-extern char** environ;
 
 namespace octet::testing {
 
@@ -34,13 +30,6 @@ const fs::path kScript = kOracleDir / "litert_run.mjs";
 const fs::path kTranslateScript = kOracleDir / "litert_translate.mjs";
 // A whole-model run takes well under a second; this only stops a hung Node.
 constexpr auto kTimeout = std::chrono::minutes(10);
-
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 std::string trim(std::string s) {
   while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
@@ -60,38 +49,8 @@ NodeRun run_node(const std::vector<std::string>& args, const fs::path& log_dir, 
   const fs::path out_path = log_dir / "litert.stdout", err_path = log_dir / "litert.log";
   std::vector<std::string> argv_s = {"node", script.string()};
   argv_s.insert(argv_s.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& a : argv_s) argv.push_back(a.data());
-  argv.push_back(nullptr);
-
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                   0644);
-  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                   0644);
-  pid_t pid = 0;
-  int rc = posix_spawnp(&pid, "node", &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) fail("LiteRT oracle: cannot start node: {}", std::strerror(rc));
-
-  int status = 0;
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (true) {
-    pid_t done = waitpid(pid, &status, WNOHANG);
-    if (done == pid) break;
-    if (done < 0 && errno != EINTR) fail("LiteRT oracle: waitpid failed: {}", std::strerror(errno));
-    if (std::chrono::steady_clock::now() > deadline) {
-      kill(pid, SIGKILL);
-      waitpid(pid, &status, 0);
-      fail("LiteRT oracle: node {} did not finish in {} minutes; killed (log: {})",
-           fmt::join(args, " "), timeout.count(), err_path.string());
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
   NodeRun run;
-  run.exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  run.exit_status = run_process(argv_s, out_path, err_path, timeout, "LiteRT oracle");
   run.out = read_text(out_path);
   run.err = trim(read_text(err_path));
   return run;
@@ -101,30 +60,6 @@ void clear_results(const fs::path& out_dir) {
   std::error_code ignored;
   fs::remove(out_dir / "outputs.json", ignored);
   fs::remove(out_dir / "error.txt", ignored);
-}
-
-// Reads the outputs the runner described in out_dir/outputs.json.
-std::vector<NpyArray> read_outputs(const fs::path& model, const fs::path& out_dir) {
-  const fs::path listing = out_dir / "outputs.json";
-  nlohmann::json described;
-  try {
-    described = nlohmann::json::parse(read_text(listing));
-  } catch (const std::exception& e) {
-    fail("LiteRT oracle on {}: cannot read {}: {}", model.string(), listing.string(), e.what());
-  }
-  std::vector<NpyArray> outputs;
-  for (const auto& entry : described) {
-    NpyArray a = read_npy(out_dir / entry.at("file").get<std::string>());
-    auto dtype = entry.at("dtype").get<std::string>();
-    auto shape = entry.at("shape").get<std::vector<int64_t>>();
-    if (dtype != dtype_name(a.dtype) || shape != a.shape) {
-      fail("LiteRT oracle on {}: output {} is {} [{}] in outputs.json but {} [{}] in its file",
-           model.string(), entry.at("index").get<int>(), dtype, fmt::join(shape, ","),
-           dtype_name(a.dtype), fmt::join(a.shape, ","));
-    }
-    outputs.push_back(std::move(a));
-  }
-  return outputs;
 }
 
 std::vector<std::string> single_args(const fs::path& model, const std::vector<fs::path>& inputs,
@@ -163,7 +98,7 @@ std::vector<NpyArray> run_litert(const fs::path& model, const std::vector<fs::pa
   if (run.exit_status != 0) {
     fail("LiteRT oracle failed on {} (exit {}): {}", model.string(), run.exit_status, run.err);
   }
-  return read_outputs(model, out_dir);
+  return read_described_outputs(model, out_dir, "LiteRT oracle");
 }
 
 std::vector<NpyArray> run_litert_arrays(const fs::path& model, const std::vector<NpyArray>& inputs,
@@ -200,7 +135,7 @@ std::vector<LiteRtJobResult> run_litert_batch(const std::vector<LiteRtJob>& jobs
     const auto& dir = jobs[i].out_dir;
     if (fs::exists(dir / "outputs.json")) {
       try {
-        results[i].outputs = read_outputs(jobs[i].model, dir);
+        results[i].outputs = read_described_outputs(jobs[i].model, dir, "LiteRT oracle");
       } catch (const Error& e) {
         results[i].error = e.what();
       }
