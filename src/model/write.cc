@@ -34,7 +34,22 @@ Offset<void> index_vector(FlatBufferBuilder& fbb, const std::vector<int32_t>& v,
   }
 }
 
-Offset<fb::Tensor> write_tensor(FlatBufferBuilder& fbb, const Tensor& t) {
+// Quantization vectors written once and referenced by every tensor that has
+// the same values: per-channel zero points are all zeros, one vector per
+// channel count, and otherwise weigh twice the scales (int64 in the schema).
+struct SharedVectors {
+  std::map<std::vector<int64_t>, Offset<flatbuffers::Vector<int64_t>>> zero_points;
+  std::map<std::vector<float>, Offset<flatbuffers::Vector<float>>> scales;
+
+  template <class T, class Map>
+  static auto get(FlatBufferBuilder& fbb, Map& map, const std::vector<T>& v) {
+    auto it = map.find(v);
+    if (it == map.end()) it = map.emplace(v, fbb.CreateVector(v)).first;
+    return it->second;
+  }
+};
+
+Offset<fb::Tensor> write_tensor(FlatBufferBuilder& fbb, const Tensor& t, SharedVectors& shared) {
   Offset<fb::QuantizationParameters> quant = 0;
   const QuantParams& q = t.quant;
   // quantized_dimension alone is written too, so what was read comes back.
@@ -42,8 +57,8 @@ Offset<fb::Tensor> write_tensor(FlatBufferBuilder& fbb, const Tensor& t) {
       q.quantized_dimension != 0) {
     quant = fb::CreateQuantizationParameters(
         fbb, q.min.empty() ? 0 : fbb.CreateVector(q.min), q.max.empty() ? 0 : fbb.CreateVector(q.max),
-        q.scale.empty() ? 0 : fbb.CreateVector(q.scale),
-        q.zero_point.empty() ? 0 : fbb.CreateVector(q.zero_point), fb::QuantizationDetails::NONE, 0,
+        q.scale.empty() ? 0 : SharedVectors::get(fbb, shared.scales, q.scale),
+        q.zero_point.empty() ? 0 : SharedVectors::get(fbb, shared.zero_points, q.zero_point), fb::QuantizationDetails::NONE, 0,
         q.quantized_dimension);
   }
   Offset<fb::SparsityParameters> sparsity = 0;
@@ -98,10 +113,11 @@ std::vector<std::byte> serialize_model(const Model& model) {
   std::map<OpCodeKey, uint32_t> code_index;
   std::vector<OpCode> codes;
   std::vector<Offset<fb::SubGraph>> subgraphs;
+  SharedVectors shared;
   for (size_t s = 0; s < model.subgraphs.size(); ++s) {
     const Graph& g = model.subgraphs[s];
     std::vector<Offset<fb::Tensor>> tensors;
-    for (const Tensor& t : g.tensors) tensors.push_back(write_tensor(fbb, t));
+    for (const Tensor& t : g.tensors) tensors.push_back(write_tensor(fbb, t, shared));
     std::vector<Offset<fb::Operator>> ops;
     for (size_t o = 0; o < g.ops.size(); ++o) {
       const Op& op = g.ops[o];

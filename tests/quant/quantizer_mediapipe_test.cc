@@ -46,14 +46,22 @@ TEST(QuantizeMediaPipe, Int8WithIntegerIoHasNoFloatOpIsSmallAndDeterministic) {
     const auto bytes = serialize_model(model);
     // Same model, stats and recipe: the same bytes.
     EXPECT_EQ(bytes, serialize_model(quant::quantize_model(original, stats, recipe)));
-    const double ratio = static_cast<double>(bytes.size()) / serialize_model(prepared).size();
-    std::printf("[ figure ] %s: %zu ops, int8 file %zu bytes = %.1f%% of float32 weights\n",
-                path.stem().c_str(), model.main().ops.size(), bytes.size(), 100 * ratio);
-    // Not yet at the 27% the quantizer issue asks for (about 29–49% here): per-channel
-    // parameters (a float scale and an int64 zero point per channel, for weights and for
-    // biases) weigh as much as the weights of these small models. Bounded at what is
-    // reached so that it can only improve.
-    EXPECT_LE(ratio, 0.50);
+    const double float_bytes = static_cast<double>(serialize_model(prepared).size());
+    const double ratio = bytes.size() / float_bytes;
+    size_t payload = 0;  // int8 weights and int32 biases: what no writer can shrink
+    for (const Buffer& b : model.buffers) payload += b.size();
+    std::printf("[ figure ] %s: %zu ops, int8 file %zu bytes = %.1f%% of float32 weights "
+                "(constants alone %.1f%%)\n",
+                path.stem().c_str(), model.main().ops.size(), bytes.size(), 100 * ratio,
+                100 * payload / float_bytes);
+    // The issue asks for 27%. The constants alone are 25–27% of the float32 file; what
+    // the graph adds (names, shapes, a scale per output channel for each weight and bias)
+    // is 1–2% on the large models and up to 13.5% on the 200 KB ones. Zero-point
+    // vectors are shared (one per channel count), so the large models are at 27–28%.
+    EXPECT_LE(ratio, payload / float_bytes + 0.14);
+    if (float_bytes > 50e6) {
+      EXPECT_LE(ratio, 0.27);
+    }
   }
 }
 
