@@ -18,8 +18,18 @@ struct Recipe {
   calib::EstimatorOptions estimator;
   bool per_channel = true;     // weights per output channel (else one scale per tensor)
   bool integer_io = false;     // float model inputs/outputs become int8 (else QUANTIZE/DEQUANTIZE at the edges)
-  std::vector<std::string> keep_float;  // tensor-name globs: ops producing them stay float
+  // Overrides, each a glob of a tensor name (the op producing it) or "#N", op N
+  // of the prepared graph: ops that stay float, ops with int16 activations
+  // (int8 weights) in an int8 model.
+  std::vector<std::string> keep_float;
+  std::vector<std::string> int16;
 };
+
+// A recipe as JSON: {"mode": "int8", "estimator": "percentile", "percentile": 99.99,
+// "per_channel": true, "io": "float", "keep_float": [...], "int16": [...]};
+// every key optional, unknown keys are errors naming the file.
+Recipe load_recipe(const std::string& path);
+void save_recipe(const Recipe& recipe, const std::string& path);
 
 struct Report {
   size_t integer_ops = 0, float_ops = 0, inserted_ops = 0, folded_ops = 0;
@@ -36,6 +46,7 @@ Model quantize_model(const Model& float_model, const calib::Stats& stats, const 
 // model to calibrate, so that statistics and quantizer see the same tensors.
 Model prepare_for_quantization(const Model& float_model, size_t* folded_ops = nullptr);
 
-Mode parse_mode(const std::string& name);
+Mode parse_mode(const std::string& name);  // "int8", "16x8", "dynamic"
+std::string mode_name(Mode mode);
 
 }  // namespace octet::quant

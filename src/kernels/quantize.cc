@@ -216,8 +216,13 @@ class QuantizeKernel final : public Kernel {
       // defined; NaN fails both tests and lands on q_min.
       const float lo = static_cast<float>(std::numeric_limits<Q>::min() - zero_point);
       const float hi = static_cast<float>(std::numeric_limits<Q>::max() - zero_point);
+      // LiteRT's builtin (optimized) kernel divides a per-tensor scale in double,
+      // the per-channel reference kernel in float; a quotient next to .5 can round
+      // either way between the two.
+      const bool per_tensor = params_.scale.size() == 1;
       for (int64_t i = begin; i < end; ++i) {
-        float r = std::round(in[i] / scale);
+        float r = per_tensor ? static_cast<float>(std::round(static_cast<double>(in[i]) / scale))
+                             : std::round(in[i] / scale);
         r = r > lo ? r : lo;
         r = r < hi ? r : hi;
         out[i] = static_cast<Q>(static_cast<int32_t>(r) + zero_point);

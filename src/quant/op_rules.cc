@@ -46,6 +46,36 @@ bool output_shares_input_params(BuiltinOp op) {
   }
 }
 
+bool inputs_share_output_params(BuiltinOp op) {
+  switch (op) {
+    case BuiltinOp::Concatenation: case BuiltinOp::Pack: case BuiltinOp::Maximum:
+    case BuiltinOp::Minimum:
+      return true;
+    default: return false;
+  }
+}
+
+bool has_int16_kernel(BuiltinOp op) {
+  switch (op) {
+    case BuiltinOp::Add: case BuiltinOp::Sub: case BuiltinOp::Mul: case BuiltinOp::FullyConnected:
+    case BuiltinOp::Conv2d: case BuiltinOp::DepthwiseConv2d: case BuiltinOp::TransposeConv:
+    case BuiltinOp::BatchMatmul: case BuiltinOp::Softmax: case BuiltinOp::Logistic:
+    case BuiltinOp::Tanh: case BuiltinOp::Rsqrt: case BuiltinOp::Exp: case BuiltinOp::Abs:
+    case BuiltinOp::Mean: case BuiltinOp::Sum: case BuiltinOp::ReduceMax: case BuiltinOp::ReduceMin:
+    case BuiltinOp::Concatenation: case BuiltinOp::Reshape: case BuiltinOp::Transpose:
+    case BuiltinOp::Gather: case BuiltinOp::Slice: case BuiltinOp::StridedSlice: case BuiltinOp::Pad:
+    case BuiltinOp::Padv2: case BuiltinOp::MirrorPad: case BuiltinOp::Split: case BuiltinOp::SplitV:
+    case BuiltinOp::Pack: case BuiltinOp::Unpack: case BuiltinOp::Squeeze: case BuiltinOp::ExpandDims:
+    case BuiltinOp::MaxPool2d: case BuiltinOp::AveragePool2d: case BuiltinOp::ResizeBilinear:
+    case BuiltinOp::ResizeNearestNeighbor: case BuiltinOp::Quantize: case BuiltinOp::Dequantize:
+    case BuiltinOp::Maximum: case BuiltinOp::Minimum: case BuiltinOp::Relu: case BuiltinOp::Relu6:
+    case BuiltinOp::LeakyRelu: case BuiltinOp::Tile: case BuiltinOp::BroadcastTo:
+    case BuiltinOp::SpaceToDepth:
+      return true;
+    default: return false;
+  }
+}
+
 int32_t quantized_version(const Op& op, DType activations) {
   const bool int16 = activations == DType::Int16;
   int32_t v = 1;
@@ -64,6 +94,19 @@ int32_t quantized_version(const Op& op, DType activations) {
     default: v = 1;
   }
   return std::max(v, op.code.version);
+}
+
+int32_t conversion_version(DType from, DType to) {
+  if (to == DType::Float32) return from == DType::Int16 ? 3 : 2;  // DEQUANTIZE
+  return to == DType::Int16 ? 2 : 1;                               // QUANTIZE
+}
+
+void set_int16_options(Op& op) {
+  if (op.code.builtin != BuiltinOp::Add && op.code.builtin != BuiltinOp::Sub) return;
+  auto o = op.options.get_or_default<opt::FusedActivation>();
+  o.pot_scale_int16 = false;
+  op.options.table_type = default_options_table(op.code.builtin);
+  op.options.value = o;
 }
 
 }  // namespace octet::quant

@@ -33,6 +33,19 @@ QuantParams activation_params(float lo, float hi) {
   return q;
 }
 
+QuantParams int16_params(float lo, float hi) {
+  double m = std::max(std::fabs(static_cast<double>(lo)), std::fabs(static_cast<double>(hi)));
+  if (m < 1e-8) m = 1e-8;
+  QuantParams q;
+  q.scale = {static_cast<float>(m / 32767.0)};
+  q.zero_point = {0};
+  return q;
+}
+
+QuantParams range_params(float lo, float hi, DType dtype) {
+  return dtype == DType::Int16 ? int16_params(lo, hi) : activation_params(lo, hi);
+}
+
 std::vector<float> float_values(const Model& model, const Tensor& t) {
   const auto bytes = model.data_of(t);
   if (t.dtype != DType::Float32 || bytes.size() % 4)
@@ -62,29 +75,42 @@ std::vector<std::byte> quantize_weights(std::span<const float> w, const std::vec
 }
 
 std::vector<std::byte> quantize_bias(std::span<const float> b, float in_scale,
-                                     const std::vector<float>& w_scales, QuantParams& out) {
+                                     const std::vector<float>& w_scales, DType dtype, QuantParams& out) {
   out = {};
   const size_t n = b.size();
   for (size_t c = 0; c < (w_scales.size() == 1 ? 1 : n); ++c)
     out.scale.push_back(in_scale * w_scales.at(w_scales.size() == 1 ? 0 : c));
   out.zero_point.assign(out.scale.size(), 0);
-  std::vector<int32_t> q(n);
-  for (size_t c = 0; c < n; ++c) {
-    const double v = std::round(b[c] / static_cast<double>(out.scale[out.scale.size() == 1 ? 0 : c]));
-    q[c] = static_cast<int32_t>(std::clamp(v, -2147483647.0, 2147483647.0));
+  auto code = [&](size_t c) {
+    return std::round(b[c] / static_cast<double>(out.scale[out.scale.size() == 1 ? 0 : c]));
+  };
+  if (dtype == DType::Int64) {
+    std::vector<int64_t> q(n);
+    for (size_t c = 0; c < n; ++c) q[c] = static_cast<int64_t>(std::clamp(code(c), -9.2e18, 9.2e18));
+    return bytes_of(q);
   }
+  std::vector<int32_t> q(n);
+  for (size_t c = 0; c < n; ++c) q[c] = static_cast<int32_t>(std::clamp(code(c), -2147483647.0, 2147483647.0));
   return bytes_of(q);
 }
 
-std::vector<std::byte> quantize_asymmetric(std::span<const float> v, QuantParams& out) {
+QuantParams constant_params(std::span<const float> v, DType dtype) {
   float lo = 0, hi = 0;
   for (float x : v) { lo = std::min(lo, x); hi = std::max(hi, x); }
-  out = activation_params(lo, hi);
-  const double s = out.scale[0];
-  const double zp = static_cast<double>(out.zero_point[0]);
-  std::vector<int8_t> q(v.size());
-  for (size_t i = 0; i < v.size(); ++i) q[i] = round_clamp8(v[i] / s + zp);
-  return bytes_of(q);
+  return range_params(lo, hi, dtype);
+}
+
+std::vector<std::byte> quantize_values(std::span<const float> v, const QuantParams& q, DType dtype) {
+  const double s = q.scale.at(0), zp = static_cast<double>(q.zero_point.at(0));
+  if (dtype == DType::Int16) {
+    std::vector<int16_t> out(v.size());
+    for (size_t i = 0; i < v.size(); ++i)
+      out[i] = static_cast<int16_t>(std::clamp(std::round(v[i] / s + zp), -32768.0, 32767.0));
+    return bytes_of(out);
+  }
+  std::vector<int8_t> out(v.size());
+  for (size_t i = 0; i < v.size(); ++i) out[i] = round_clamp8(v[i] / s + zp);
+  return bytes_of(out);
 }
 
 }  // namespace octet::quant

@@ -193,10 +193,16 @@ struct Worst {
   bool failed = false;   // quantizing or running failed
 };
 
-TEST(MediaPipeQualitySlow, Int8EstimatorsOnPhotos) {
-  SKIP_WITHOUT_PHOTOS();
-  if (!quantize_cli_available()) GTEST_SKIP() << "octet has no quantize subcommand yet";
-  const auto dir = temp_dir("mediapipe_quality_int8");
+// One way of quantizing: a label for the table, the mode and the estimator.
+struct Row {
+  std::string label, mode, estimator;
+};
+
+// Quantizes each quality model every way in `rows` (calibrated on the
+// calibration photos), runs it on the evaluation photos and returns the
+// worst figures per row, printing one line per photo.
+std::map<std::string, Worst> evaluate_rows(const std::vector<Row>& rows, const std::string& tag) {
+  const auto dir = temp_dir("mediapipe_quality_" + tag);
   std::map<std::string, Worst> worst;
   for (const std::string& file : kQualityModels) {
     const auto path = model_file(file);
@@ -214,17 +220,17 @@ TEST(MediaPipeQualitySlow, Int8EstimatorsOnPhotos) {
       inputs.push_back(photo_input(model, spec, p));
       references.push_back(run_float_io(model, inputs.back()));
     }
-    for (const std::string& estimator : kEstimators) {
-      Worst& w = worst[estimator];
-      const auto out = dir / fmt::format("{}_{}.tflite", path.stem().string(), estimator);
+    for (const Row& row : rows) {
+      Worst& w = worst[row.label];
+      const auto out = dir / fmt::format("{}_{}.tflite", path.stem().string(), row.label);
       try {
-        quantize_int8(path, out, data, estimator);
+        quantize_int8(path, out, data, row.estimator, "float", row.mode);
         const Model candidate = load_model(out);
         for (size_t i = 0; i < inputs.size(); ++i) {
           const Photo photo = evaluation_photos()[i];  // a copy: the list is a temporary
           const Quality q =
               compare_quality(spec, model, references[i], run_float_io(candidate, inputs[i]));
-          std::printf("[ figure ] int8 %-10s %-38s %-16s %s\n", estimator.c_str(), file.c_str(),
+          std::printf("[ figure ] %-16s %-38s %-16s %s\n", row.label.c_str(), file.c_str(),
                       photo.name.c_str(), q.summary().c_str());
           // Mask IoU is bound on photos of people only: on the cat and the
           // motorcycle the float "person" mask is the model guessing (90% and
@@ -239,12 +245,24 @@ TEST(MediaPipeQualitySlow, Int8EstimatorsOnPhotos) {
           }
         }
       } catch (const Error& e) {
-        std::printf("[ figure ] int8 %-10s %-38s failed: %s\n", estimator.c_str(), file.c_str(),
-                    e.what());
+        std::printf("[ figure ] %-16s %-38s failed: %s\n", row.label.c_str(), file.c_str(), e.what());
         w.failed = true;
       }
     }
   }
+  for (const auto& [label, w] : worst)
+    std::printf("[ figure ] %-16s worst mask IoU %.4f, worst top face IoU %.4f, face count changed on "
+                "%d photo(s)%s\n",
+                label.c_str(), w.mask_iou, w.face_iou, w.count_mismatches, w.failed ? " (a file failed)" : "");
+  return worst;
+}
+
+TEST(MediaPipeQualitySlow, Int8EstimatorsOnPhotos) {
+  SKIP_WITHOUT_PHOTOS();
+  if (!quantize_cli_available()) GTEST_SKIP() << "octet has no quantize subcommand yet";
+  std::vector<Row> rows;
+  for (const std::string& estimator : kEstimators) rows.push_back({estimator, "int8", estimator});
+  std::map<std::string, Worst> worst = evaluate_rows(rows, "int8");
   ASSERT_FALSE(worst.empty()) << "no MediaPipe model found";
   // Best: the largest margin over the two bounds (worst mask IoU over
   // 0.95, worst top face box IoU over 0.9: they measure different things, so
@@ -256,19 +274,34 @@ TEST(MediaPipeQualitySlow, Int8EstimatorsOnPhotos) {
     return w.failed ? -100.0
                     : std::min(w.mask_iou - 0.95, w.face_iou - 0.9) - 0.1 * w.count_mismatches;
   };
-  for (const auto& [estimator, w] : worst) {
-    std::printf("[ figure ] int8 %-10s worst mask IoU %.4f, worst top face IoU %.4f, face "
-                "count changed on %d photo(s)%s\n",
-                estimator.c_str(), w.mask_iou, w.face_iou, w.count_mismatches,
-                w.failed ? " (a file failed)" : "");
+  for (const auto& [estimator, w] : worst)
     if (best.empty() || score(w) > score(worst[best])) best = estimator;
-  }
   std::printf("[ figure ] best estimator: %s\n", best.c_str());
   const Worst& w = worst[best];
   EXPECT_FALSE(w.failed);
   EXPECT_GE(w.mask_iou, 0.95) << best;
   EXPECT_GE(w.face_iou, 0.9) << best;
   EXPECT_TRUE(w.same_faces) << best;
+}
+
+// The three modes side by side (minmax ranges): 16x8 keeps more of the float
+// model than int8 (int16 activations), dynamic-range (float activations, int8
+// weights, no calibration) as well; both must clear the int8 bounds.
+TEST(MediaPipeQualitySlow, ModesOnPhotos) {
+  SKIP_WITHOUT_PHOTOS();
+  if (!quantize_cli_available()) GTEST_SKIP() << "octet has no quantize subcommand yet";
+  std::map<std::string, Worst> worst = evaluate_rows(
+      {{"int8", "int8", "minmax"}, {"16x8", "16x8", "minmax"}, {"dynamic", "dynamic", "minmax"}}, "modes");
+  ASSERT_EQ(worst.size(), 3u);
+  for (const char* mode : {"16x8", "dynamic"}) {
+    const Worst& w = worst[mode];
+    EXPECT_FALSE(w.failed) << mode;
+    EXPECT_GE(w.mask_iou, 0.95) << mode;
+    EXPECT_GE(w.face_iou, 0.9) << mode;
+    EXPECT_TRUE(w.same_faces) << mode;
+  }
+  EXPECT_GE(worst["16x8"].mask_iou, worst["int8"].mask_iou);
+  EXPECT_GE(worst["16x8"].face_iou, worst["int8"].face_iou);
 }
 
 }  // namespace

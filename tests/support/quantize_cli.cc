@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <unistd.h>
+
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -9,6 +11,7 @@
 
 #include "octet/error.h"
 #include "octet/npy.h"
+#include "support/process.h"
 
 namespace octet::testing {
 
@@ -18,16 +21,13 @@ namespace {
 
 const fs::path kOctet = fs::path(OCTET_BINARY_DIR) / "octet";
 
-std::string last_line(const fs::path& log) {
-  std::ifstream in(log);
+std::string last_line(const std::string& text) {
+  std::istringstream in(text);
   std::string line, last;
   while (std::getline(in, line))
     if (!line.empty()) last = line;
   return last;
 }
-
-// Paths come from the test's own temp folders; quoted for the shell anyway.
-std::string quoted(const fs::path& p) { return fmt::format("'{}'", p.string()); }
 
 }  // namespace
 
@@ -35,9 +35,11 @@ bool quantize_cli_available() {
   if (!fs::exists(kOctet)) return false;
   // `octet quantize --help` exits 0 even without the subcommand (CLI11
   // handles --help first), so look for it in the command list.
-  const std::string cmd =
-      quoted(kOctet) + " --help 2>/dev/null | grep -Eq '^[[:space:]]+quantize[[:space:]]'";
-  return std::system(cmd.c_str()) == 0;
+  const fs::path log = fs::temp_directory_path() / fmt::format("octet-help-{}.txt", getpid());
+  run_process({kOctet.string(), "--help"}, log, log, std::chrono::minutes(1), "octet --help");
+  const std::string help = read_text(log);
+  fs::remove(log);
+  return help.find("\n  quantize ") != std::string::npos;
 }
 
 void write_calibration_data(const fs::path& dir, const std::vector<int64_t>& shape,
@@ -54,16 +56,14 @@ void write_calibration_data(const fs::path& dir, const std::vector<int64_t>& sha
 }
 
 void quantize_int8(const fs::path& model, const fs::path& out, const fs::path& data_dir,
-                   const std::string& estimator, const std::string& io) {
+                   const std::string& estimator, const std::string& io, const std::string& mode) {
   const fs::path log = out.string() + ".log";
-  const std::string cmd =
-      fmt::format("{} quantize {} {} --data {} --mode int8 --estimator {} --io {} >{} 2>&1",
-                  quoted(kOctet), quoted(model), quoted(out), quoted(data_dir), estimator, io,
-                  quoted(log));
-  if (std::system(cmd.c_str()) != 0 || !fs::exists(out)) {
-    fail("octet quantize {} --estimator {} --io {} failed: {}", model.filename().string(),
-         estimator, io, last_line(log));
-  }
+  const int status = run_process({kOctet.string(), "quantize", model.string(), out.string(), "--data",
+                                  data_dir.string(), "--mode", mode, "--estimator", estimator, "--io", io},
+                                 log, log, std::chrono::minutes(10), "octet quantize");
+  if (status != 0 || !fs::exists(out))
+    fail("octet quantize {} --mode {} --estimator {} --io {} failed: {}", model.filename().string(), mode,
+         estimator, io, last_line(read_text(log)));
 }
 
 }  // namespace octet::testing

@@ -17,10 +17,10 @@ bool quantize_cli_available();
 void write_calibration_data(const std::filesystem::path& dir, const std::vector<int64_t>& shape,
                             const std::vector<std::vector<float>>& samples);
 
-// Runs `octet quantize model out --data data_dir --mode int8 --estimator E
+// Runs `octet quantize model out --data data_dir --mode M --estimator E
 // --io io`; throws octet::Error with the tool's last output line on failure.
 void quantize_int8(const std::filesystem::path& model, const std::filesystem::path& out,
                    const std::filesystem::path& data_dir, const std::string& estimator,
-                   const std::string& io = "float");
+                   const std::string& io = "float", const std::string& mode = "int8");
 
 }  // namespace octet::testing

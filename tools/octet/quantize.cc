@@ -1,6 +1,9 @@
 // octet quantize MODEL OUT (--data DIR|LIST | --random N | --stats stats.json)
-//                [--mode int8] [--estimator minmax|ema|percentile|mse|entropy] [--percentile P]
-//                [--keep-float GLOB]... [--per-tensor] [--io float|int8] [--save-stats F]
+//                [--recipe r.json] [--mode int8|16x8|dynamic]
+//                [--estimator minmax|ema|percentile|mse|entropy] [--percentile P]
+//                [--keep-float GLOB|#N]... [--int16 GLOB|#N]... [--per-tensor] [--io float|int8]
+//                [--save-stats F] [--save-recipe F]
+// Flags given on the command line override the recipe file's values.
 #include <cstdio>
 #include <filesystem>
 
@@ -14,28 +17,46 @@ namespace octet::cli {
 namespace {
 
 struct QuantizeArgs {
-  std::string model, out, data, stats, save_stats, mode = "int8", estimator = "minmax", io = "float";
+  std::string model, out, data, stats, save_stats, recipe, save_recipe, mode = "int8", estimator = "minmax",
+      io = "float";
   size_t random = 0;
   double percentile = 99.99;
   bool per_tensor = false;
-  std::vector<std::string> keep_float;
+  std::vector<std::string> keep_float, int16;
+  CLI::App* cmd = nullptr;
+  bool given(const char* flag) const { return cmd->count(flag) > 0; }
 };
+
+quant::Recipe recipe_of(const QuantizeArgs& args) {
+  quant::Recipe recipe = args.recipe.empty() ? quant::Recipe{} : quant::load_recipe(args.recipe);
+  if (args.recipe.empty() || args.given("--mode")) recipe.mode = quant::parse_mode(args.mode);
+  if (args.recipe.empty() || args.given("--estimator")) {
+    const auto estimator = calib::parse_estimator(args.estimator);
+    if (!estimator) fail("unknown estimator '{}': expected minmax, ema, percentile, mse or entropy", args.estimator);
+    recipe.estimator.estimator = *estimator;
+  }
+  if (args.given("--percentile")) recipe.estimator.percentile = args.percentile;
+  if (args.given("--per-tensor")) recipe.per_channel = false;
+  if (args.recipe.empty() || args.given("--io")) {
+    if (args.io != "float" && args.io != "int8") fail("--io is '{}': expected float or int8", args.io);
+    recipe.integer_io = args.io == "int8";
+  }
+  recipe.keep_float.insert(recipe.keep_float.end(), args.keep_float.begin(), args.keep_float.end());
+  recipe.int16.insert(recipe.int16.end(), args.int16.begin(), args.int16.end());
+  if (recipe.mode == quant::Mode::Dynamic && recipe.integer_io)
+    fail("--io int8 with --mode dynamic: dynamic-range models keep float activations and I/O");
+  return recipe;
+}
 
 void run_quantize(const QuantizeArgs& args) {
   const Model original = load_model(args.model);
-  quant::Recipe recipe;
-  recipe.mode = quant::parse_mode(args.mode);
-  const auto estimator = calib::parse_estimator(args.estimator);
-  if (!estimator) fail("unknown estimator '{}': expected minmax, ema, percentile, mse or entropy", args.estimator);
-  recipe.estimator.estimator = *estimator;
-  recipe.estimator.percentile = args.percentile;
-  recipe.per_channel = !args.per_tensor;
-  if (args.io != "float" && args.io != "int8") fail("--io is '{}': expected float or int8", args.io);
-  recipe.integer_io = args.io == "int8";
-  recipe.keep_float = args.keep_float;
+  const quant::Recipe recipe = recipe_of(args);
+  if (!args.save_recipe.empty()) quant::save_recipe(recipe, args.save_recipe);
 
   calib::Stats stats;
-  if (!args.stats.empty()) {
+  if (recipe.mode == quant::Mode::Dynamic) {
+    // no calibration: weights only
+  } else if (!args.stats.empty()) {
     stats = calib::load_stats(args.stats);
   } else {
     const Model prepared = quant::prepare_for_quantization(original);
@@ -67,16 +88,22 @@ void run_quantize(const QuantizeArgs& args) {
 void add_quantize(CLI::App& app) {
   auto args = std::make_shared<QuantizeArgs>();
   auto* cmd = app.add_subcommand("quantize", "post-training quantization of a float model");
+  args->cmd = cmd;
   cmd->add_option("model", args->model, "float .tflite")->required()->check(CLI::ExistingFile);
   cmd->add_option("out", args->out, "quantized .tflite to write")->required();
   cmd->add_option("--data", args->data, "calibration data: a folder (one sub-folder per input) or a list file");
   cmd->add_option("--random", args->random, "calibrate on N seeded random samples instead of data");
   cmd->add_option("--stats", args->stats, "statistics from `octet calibrate` (no calibration run)");
   cmd->add_option("--save-stats", args->save_stats, "write the statistics gathered here");
-  cmd->add_option("--mode", args->mode, "int8 (16x8 and dynamic: not yet)");
+  cmd->add_option("--recipe", args->recipe, "recipe JSON (mode, estimator, percentile, per_channel, io, "
+                                            "keep_float, int16); flags given here override it");
+  cmd->add_option("--save-recipe", args->save_recipe, "write the recipe used");
+  cmd->add_option("--mode", args->mode, "int8 (every op), 16x8 (int16 activations, int8 weights) or "
+                                        "dynamic (int8 weights, float activations; no calibration)");
   cmd->add_option("--estimator", args->estimator, "minmax, ema, percentile, mse or entropy");
   cmd->add_option("--percentile", args->percentile, "for --estimator percentile");
-  cmd->add_option("--keep-float", args->keep_float, "glob of tensor names whose ops stay float");
+  cmd->add_option("--keep-float", args->keep_float, "ops that stay float: a glob of a tensor they produce, or #N");
+  cmd->add_option("--int16", args->int16, "ops with int16 activations in an int8 model: a glob or #N");
   cmd->add_flag("--per-tensor", args->per_tensor, "one weight scale per tensor instead of per channel");
   cmd->add_option("--io", args->io, "float (QUANTIZE/DEQUANTIZE at the edges) or int8");
   cmd->callback([args] { run_quantize(*args); });
