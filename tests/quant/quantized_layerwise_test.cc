@@ -13,9 +13,9 @@
 
 #include "calib/calibrate.h"
 #include "diag/compare.h"
-#include "octet/builder.h"
 #include "octet/interpreter.h"
 #include "octet/quantize.h"
+#include "support/one_op.h"
 #include "support/oracle.h"
 #include "support/test_data.h"
 
@@ -39,41 +39,6 @@ bool xnnpack_may_differ(BuiltinOp op) {
       return true;
     default: return false;
   }
-}
-
-NpyArray to_npy(DType dtype, std::span<const int32_t> shape, std::span<const std::byte> bytes) {
-  NpyArray a;
-  a.dtype = dtype;
-  a.shape.assign(shape.begin(), shape.end());
-  a.data.assign(bytes.begin(), bytes.end());
-  return a;
-}
-
-// One op of `model`, alone: non-constant inputs become model inputs.
-Model one_op(const Model& model, const Op& op, std::vector<int32_t>& fed) {
-  const Graph& g = model.main();
-  Model one;
-  one.subgraphs.resize(1);
-  GraphBuilder b(one);
-  std::vector<int32_t> ins, outs;
-  for (int32_t t : op.inputs) {
-    if (t < 0) { ins.push_back(-1); continue; }
-    const Tensor& src = g.tensors[t];
-    if (!model.data_of(src).empty()) {
-      ins.push_back(b.add_constant(src.name, src.dtype, src.shape, model.data_of(src), src.quant));
-    } else {
-      ins.push_back(b.add_input(src.name, src.dtype, src.shape, src.quant));
-      fed.push_back(t);
-    }
-  }
-  for (int32_t t : op.outputs) {
-    const Tensor& src = g.tensors[t];
-    outs.push_back(b.add_tensor(src.name, src.dtype, src.shape, src.quant));
-    b.mark_output(outs.back());
-  }
-  Op& copy = b.add_op(op.code.builtin, ins, outs, op.options.value, op.code.version);
-  copy.options = op.options;
-  return one;
 }
 
 bool is_float_op(const Graph& g, const Op& op) {
@@ -103,15 +68,9 @@ void compare_layerwise(const quant::Recipe& recipe, const std::string& label) {
     const Model model = quant::quantize_model(original, calib::calibrate(prepared, *data), recipe);
 
     // LiteRT with every op output exposed.
-    Model exposed = model;
-    Graph& eg = exposed.main();
     std::vector<int32_t> all;
-    std::set<int32_t> seen;
-    for (const Op& op : eg.ops)
-      for (int32_t t : op.outputs)
-        if (t >= 0 && seen.insert(t).second) all.push_back(t);
-    eg.outputs = all;
-    exposed.signatures.clear();
+    const Model exposed = testing::with_every_op_output(model, all);
+    const Graph& eg = exposed.main();
     const auto file = dir / (path.stem().string() + "_exposed.tflite");
     save_model(exposed, file);
 
@@ -120,7 +79,7 @@ void compare_layerwise(const quant::Recipe& recipe, const std::string& label) {
     std::map<int32_t, NpyArray> value;  // tensor → LiteRT's value
     for (size_t i = 0; i < eg.inputs.size(); ++i) {
       const Tensor& t = eg.tensors[eg.inputs[i]];
-      inputs.push_back(to_npy(t.dtype, t.shape, input_data.inputs[i]));
+      inputs.push_back(testing::npy_of(t.dtype, t.shape, input_data.inputs[i]));
       value[eg.inputs[i]] = inputs.back();
     }
     const auto outs = testing::run_litert_arrays(file, inputs, dir / path.stem());
@@ -131,13 +90,13 @@ void compare_layerwise(const quant::Recipe& recipe, const std::string& label) {
     for (size_t i = 0; i < model.main().ops.size(); ++i) {
       const Op& op = model.main().ops[i];
       std::vector<int32_t> fed;
-      const Model alone = one_op(model, op, fed);
+      const Model alone = testing::one_op_model_of(model, op, fed);
       Interpreter interpreter(alone, 0, {true, 1});
       for (size_t k = 0; k < fed.size(); ++k) interpreter.set_input(k, value.at(fed[k]).data);
       interpreter.invoke();
       for (size_t o = 0; o < op.outputs.size(); ++o) {
         const Tensor& t = model.main().tensors[op.outputs[o]];
-        const NpyArray ours = to_npy(t.dtype, interpreter.tensor_shape(interpreter.output_tensor(o)),
+        const NpyArray ours = testing::npy_of(t.dtype, interpreter.tensor_shape(interpreter.output_tensor(o)),
                                      interpreter.output_data(o));
         const ArrayDiff d = compare_arrays(ours, value.at(op.outputs[o]));
         ASSERT_TRUE(d.comparable) << d.mismatch;
