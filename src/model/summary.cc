@@ -46,6 +46,14 @@ std::string op_precision(const Model& model, const Graph& g, const Op& op) {
     if (f16_weights) return "float16-weights";
     return has_float && (has_int8 || has_int16) ? "mixed" : has_int16 ? "int16x8" : "int8";
   }
+  if (has_float && has_int8) {
+    // Float activations around int8 constant weights: dynamic-range ("hybrid").
+    bool float_outputs = true, int8_constant = false;
+    for (int32_t t : op.outputs) float_outputs &= t < 0 || is_float(g.tensors[t].dtype);
+    for (int32_t t : op.inputs)
+      int8_constant |= t >= 0 && g.tensors[t].dtype == DType::Int8 && !model.data_of(g.tensors[t]).empty();
+    if (float_outputs && int8_constant) return "dynamic-int8-weights";
+  }
   if (has_float && (has_int8 || has_int16)) return "mixed";
   if (has_int16) return "int16x8";
   if (has_int8) return "int8";
@@ -111,6 +119,39 @@ nlohmann::json summarize_model(const Model& model, std::string_view origin, uint
   for (const Metadata& m : model.metadata)
     j["metadata"].push_back({{"name", m.name}, {"bytes", model.buffers[m.buffer].size()}});
   return j;
+}
+
+nlohmann::json summarize_ops(const Model& model) {
+  nlohmann::json list = nlohmann::json::array();
+  const Graph& g = model.main();
+  for (size_t i = 0; i < g.ops.size(); ++i) {
+    const Op& op = g.ops[i];
+    nlohmann::json e{{"index", i},
+                     {"op", op.code.is_custom() ? "CUSTOM:" + op.code.custom_name
+                                                : std::string(builtin_op_name(op.code.builtin))},
+                     {"version", op.code.version},
+                     {"precision", op_precision(model, g, op)}};
+    if (!op.outputs.empty() && op.outputs[0] >= 0) e["output"] = tensor_json(g, op.outputs[0], g.tensors[op.outputs[0]].name);
+    list.push_back(std::move(e));
+  }
+  return list;
+}
+
+std::string format_ops(const nlohmann::json& list) {
+  std::string out = "  #    op                         version  precision             output\n";
+  for (const auto& e : list) {
+    std::string output;
+    if (e.contains("output")) {
+      const auto& t = e["output"];
+      output = fmt::format("{} {}", t["name"].get<std::string>(), t["dtype"].get<std::string>());
+      if (t.contains("quantization") && t["quantization"]["scale"].size() == 1)
+        output += fmt::format(" scale={:g} zp={}", t["quantization"]["scale"][0].get<float>(),
+                              t["quantization"]["zero_point"][0].get<int64_t>());
+    }
+    out += fmt::format("  {:<4} {:<26} v{:<7} {:<21} {}\n", e["index"].get<size_t>(), e["op"].get<std::string>(),
+                       e["version"].get<int>(), e["precision"].get<std::string>(), output);
+  }
+  return out;
 }
 
 std::string format_summary(const nlohmann::json& j) {
