@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sys/wait.h>
 
@@ -50,6 +51,34 @@ TEST(Cli, InspectShowsSignatureOpsAndPrecision) {
   const auto doc = nlohmann::json::parse(j.out);
   EXPECT_EQ(doc["op_histogram"]["DEQUANTIZE v2"].get<int>(), 110);
   EXPECT_EQ(doc["signature"]["outputs"][0]["shape"], nlohmann::json({1, 256, 256, 1}));
+  fs::remove_all(dir);
+}
+
+// Quantize with a recipe file plus a flag that overrides it, then list every
+// op's precision: the int16 island and the float edges are where the recipe put them.
+TEST(Cli, QuantizeWithARecipeThenInspectEveryOp) {
+  if (!fs::exists(selfie())) GTEST_SKIP() << "run scripts/setup.sh";
+  const auto dir = testing::temp_dir("cli-quantize-recipe");
+  std::ofstream(dir / "r.json") << R"({"mode": "dynamic", "int16": ["conv2d_1"], "estimator": "ema"})";
+  const fs::path out = dir / "mixed.tflite";
+  const Result q = octet_cli("quantize " + selfie().string() + " " + out.string() + " --random 2 --recipe " +
+                                 (dir / "r.json").string() + " --mode int8 --save-recipe " +
+                                 (dir / "used.json").string(), dir);
+  ASSERT_EQ(q.status, 0) << q.err;
+  const auto used = nlohmann::json::parse(slurp(dir / "used.json"));
+  EXPECT_EQ(used["mode"], "int8");  // the flag wins over the file
+  EXPECT_EQ(used["estimator"], "ema");
+  const Result j = octet_cli("inspect --ops --json " + out.string(), dir);
+  ASSERT_EQ(j.status, 0) << j.err;
+  const auto doc = nlohmann::json::parse(j.out);
+  std::map<std::string, std::string> precision;
+  for (const auto& op : doc["op_list"]) precision[op["output"]["name"]] = op["precision"];
+  EXPECT_EQ(precision["conv2d_1"], "int16x8");
+  EXPECT_EQ(precision["conv2d"], "int8");
+  EXPECT_EQ(precision["conv2d_1/int8"], "int16x8");  // int16 → int8 QUANTIZE after the island
+  EXPECT_EQ(precision["activation_10"], "mixed");    // DEQUANTIZE to the float output
+  const Result text = octet_cli("inspect --ops " + out.string(), dir);
+  EXPECT_THAT(text.out, ::testing::HasSubstr("op list"));
   fs::remove_all(dir);
 }
 
