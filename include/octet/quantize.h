@@ -15,7 +15,9 @@ enum class Mode { Int8, Int16x8, Dynamic };
 
 struct Recipe {
   Mode mode = Mode::Int8;
-  calib::EstimatorOptions estimator;
+  // The moving average of per-sample extremes: the best of the five on the
+  // MediaPipe photos (README); min-max is what the stock converter uses.
+  calib::EstimatorOptions estimator{calib::Estimator::MovingAverage};
   bool per_channel = true;     // weights per output channel (else one scale per tensor)
   bool integer_io = false;     // float model inputs/outputs become int8 (else QUANTIZE/DEQUANTIZE at the edges)
   // Overrides, each a glob of a tensor name (the op producing it) or "#N", op N

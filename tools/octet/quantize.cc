@@ -17,7 +17,7 @@ namespace octet::cli {
 namespace {
 
 struct QuantizeArgs {
-  std::string model, out, data, stats, save_stats, recipe, save_recipe, mode = "int8", estimator = "minmax",
+  std::string model, out, data, stats, save_stats, recipe, save_recipe, mode = "int8", estimator = "ema",
       io = "float";
   size_t random = 0;
   double percentile = 99.99;
@@ -100,7 +100,7 @@ void add_quantize(CLI::App& app) {
   cmd->add_option("--save-recipe", args->save_recipe, "write the recipe used");
   cmd->add_option("--mode", args->mode, "int8 (every op), 16x8 (int16 activations, int8 weights) or "
                                         "dynamic (int8 weights, float activations; no calibration)");
-  cmd->add_option("--estimator", args->estimator, "minmax, ema, percentile, mse or entropy");
+  cmd->add_option("--estimator", args->estimator, "ema (default), minmax, percentile, mse or entropy");
   cmd->add_option("--percentile", args->percentile, "for --estimator percentile");
   cmd->add_option("--keep-float", args->keep_float, "ops that stay float: a glob of a tensor they produce, or #N");
   cmd->add_option("--int16", args->int16, "ops with int16 activations in an int8 model: a glob or #N");
