@@ -18,6 +18,9 @@ struct TranslatorOptions {
   double length_penalty = 1.0;  // beam score = sum log p / length^length_penalty
   int max_length = 0;           // cap on generated tokens (EOS included); 0: the reference's rule only
   int threads = 1;              // sentences translated in parallel, one interpreter pair each
+  // Pass the encoder output's bytes to the decoder as they are, whatever their
+  // parameters (what a deployment without a bridge does; same dtype required).
+  bool raw_boundary = false;
 };
 
 // Where the models and tokenizer files are. from_folder() fills it from an
@@ -56,6 +59,10 @@ class Translator {
   std::vector<Translation> translate(const std::vector<std::string>& sentences);
   // The same from source ids (each ending in </s>), skipping the tokenizer.
   std::vector<Translation> translate_ids(const std::vector<std::vector<int32_t>>& sources);
+
+  // The first decoder step's logits (prefix = the start token) for each
+  // source, dequantized: what first-step source sensitivity is measured on.
+  std::vector<std::vector<float>> first_step_logits(const std::vector<std::vector<int32_t>>& sources);
 
   std::vector<int32_t> encode(const std::string& sentence) const;
   std::string decode(const std::vector<int32_t>& ids) const;

@@ -82,12 +82,12 @@ void bridge(const Encoding& from, std::span<const std::byte> src, const Encoding
       put<float>(dst, i, static_cast<float>(from.scale) * static_cast<float>(read(from, src, i)));
     return;
   }
-  // Quantize divides in float, as TFLite's QUANTIZE (x / scale, then round).
-  // Requantize: double, so s_e / s_d does not round before the product.
+  // Quantize divides in double, as LiteRT's builtin per-tensor QUANTIZE (x / scale,
+  // then round). Requantize: double, so s_e / s_d does not round before the product.
   const double factor = in_scale / static_cast<double>(to.scale);
   for (size_t i = 0; i < n; ++i) {
     const double scaled = kind == BridgeKind::Quantize
-                              ? static_cast<double>(at<float>(src, i) / to.scale)
+                              ? static_cast<double>(at<float>(src, i)) / static_cast<double>(to.scale)
                               : read(from, src, i) * factor;
     if (to.dtype == DType::Int8)
       write_quantized<int8_t>(dst, i, scaled, to.zero_point);

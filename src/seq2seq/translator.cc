@@ -206,16 +206,15 @@ struct Translator::Impl {
     return limit;
   }
 
-  Translation translate_one(Session& s, std::vector<int32_t> src) {
-    Translation r;
+  // Runs the encoder on `src` (</s> appended, cut to S) and hands its output
+  // to the decoder's input; returns the ids the encoder saw.
+  std::vector<int32_t> encode_source(Session& s, std::vector<int32_t> src, bool* truncated) {
     if (src.empty() || src.back() != eos) src.push_back(eos);
     if (static_cast<int>(src.size()) > S) {
       src.resize(static_cast<size_t>(S));
       src.back() = eos;
-      r.truncated = true;
+      if (truncated) *truncated = true;
     }
-    r.source_ids = src;
-    const auto t0 = Clock::now();
     s.ids_buffer.assign(static_cast<size_t>(S), pad);
     s.mask_buffer.assign(static_cast<size_t>(S), 0);
     std::copy(src.begin(), src.end(), s.ids_buffer.begin());
@@ -223,28 +222,58 @@ struct Translator::Impl {
     put_int32(s.encoder, s.enc_ids, s.ids_buffer);
     put_int32(s.encoder, s.enc_mask, s.mask_buffer);
     s.encoder.invoke();
-    bridge(enc_out, s.encoder.output_data(s.enc_out), dec_in, s.decoder.input_data(s.dec_hidden));
+    if (options.raw_boundary) {
+      // What a deployment without a bridge does: the encoder's bytes as they are.
+      if (enc_out.dtype != dec_in.dtype)
+        fail("raw boundary: the encoder output is {} and the decoder input {}; bytes cannot be passed as they are",
+             enc_out.describe(), dec_in.describe());
+      const auto out = s.encoder.output_data(s.enc_out);
+      std::memcpy(s.decoder.input_data(s.dec_hidden).data(), out.data(), out.size());
+    } else {
+      bridge(enc_out, s.encoder.output_data(s.enc_out), dec_in, s.decoder.input_data(s.dec_hidden));
+    }
     put_int32(s.decoder, s.dec_enc_mask, s.mask_buffer);
+    return src;
+  }
+
+  // The logits of one decoder step on `prefix` (the encoder already run).
+  LogitsView step_on(Session& s, std::span<const int32_t> prefix, std::vector<int32_t>& dec_ids,
+                     std::vector<int32_t>& dec_mask) {
+    if (prefix.size() > static_cast<size_t>(T))
+      fail("decoder prefix of {} tokens does not fit the decoder's T = {}", prefix.size(), T);
+    std::fill(dec_ids.begin(), dec_ids.end(), pad);
+    std::fill(dec_mask.begin(), dec_mask.end(), 0);
+    std::copy(prefix.begin(), prefix.end(), dec_ids.begin());
+    std::fill_n(dec_mask.begin(), prefix.size(), 1);
+    const int32_t position = static_cast<int32_t>(prefix.size()) - 1;
+    put_int32(s.decoder, s.dec_ids, dec_ids);
+    put_int32(s.decoder, s.dec_mask, dec_mask);
+    put_int32(s.decoder, s.dec_step, std::span<const int32_t>(&position, 1));
+    s.decoder.invoke();
+    return LogitsView{logits.dtype, s.decoder.output_data(s.dec_logits), logits.scale, logits.zero_point};
+  }
+
+  std::vector<float> first_step_logits(Session& s, const std::vector<int32_t>& src) {
+    encode_source(s, src, nullptr);
+    std::vector<int32_t> dec_ids(static_cast<size_t>(T)), dec_mask(static_cast<size_t>(T));
+    const int32_t prefix[] = {start};
+    const LogitsView view = step_on(s, prefix, dec_ids, dec_mask);
+    std::vector<float> out(view.size());
+    for (size_t i = 0; i < out.size(); ++i) out[i] = view.value(i);
+    return out;
+  }
+
+  Translation translate_one(Session& s, std::vector<int32_t> src) {
+    Translation r;
+    const auto t0 = Clock::now();
+    r.source_ids = encode_source(s, std::move(src), &r.truncated);
     r.encoder_ms = ms_since(t0);
 
     const auto t1 = Clock::now();
     std::vector<int32_t> dec_ids(static_cast<size_t>(T)), dec_mask(static_cast<size_t>(T));
-    const StepFunction step = [&](std::span<const int32_t> prefix) {
-      if (prefix.size() > static_cast<size_t>(T))
-        fail("decoder prefix of {} tokens does not fit the decoder's T = {}", prefix.size(), T);
-      std::fill(dec_ids.begin(), dec_ids.end(), pad);
-      std::fill(dec_mask.begin(), dec_mask.end(), 0);
-      std::copy(prefix.begin(), prefix.end(), dec_ids.begin());
-      std::fill_n(dec_mask.begin(), prefix.size(), 1);
-      const int32_t position = static_cast<int32_t>(prefix.size()) - 1;
-      put_int32(s.decoder, s.dec_ids, dec_ids);
-      put_int32(s.decoder, s.dec_mask, dec_mask);
-      put_int32(s.decoder, s.dec_step, std::span<const int32_t>(&position, 1));
-      s.decoder.invoke();
-      return LogitsView{logits.dtype, s.decoder.output_data(s.dec_logits), logits.scale, logits.zero_point};
-    };
+    const StepFunction step = [&](std::span<const int32_t> prefix) { return step_on(s, prefix, dec_ids, dec_mask); };
     const SearchOptions so{.start_id = start, .eos_id = eos, .banned_id = pad,
-                           .max_length = max_length_for(src.size()), .beam_size = options.beam_size,
+                           .max_length = max_length_for(r.source_ids.size()), .beam_size = options.beam_size,
                            .length_penalty = options.length_penalty};
     SearchResult found = search(step, so);
     r.decoder_ms = ms_since(t1);
@@ -255,7 +284,13 @@ struct Translator::Impl {
   }
 
   std::vector<Translation> run(const std::vector<std::vector<int32_t>>& sources) {
-    std::vector<Translation> out(sources.size());
+    return for_each_source<Translation>(sources, [&](Session& s, const std::vector<int32_t>& src) { return translate_one(s, src); });
+  }
+
+  // f(session, source) for every source, options.threads at a time, results in order.
+  template <class R, class F>
+  std::vector<R> for_each_source(const std::vector<std::vector<int32_t>>& sources, F f) {
+    std::vector<R> out(sources.size());
     const size_t workers = std::min<size_t>(static_cast<size_t>(options.threads), std::max<size_t>(1, sources.size()));
     while (sessions.size() < workers)
       sessions.push_back(std::make_unique<Session>(encoder_model, decoder_model, files));
@@ -265,7 +300,7 @@ struct Translator::Impl {
     auto work = [&](Session& s) {
       for (size_t i; (i = next.fetch_add(1)) < sources.size();) {
         try {
-          out[i] = translate_one(s, sources[i]);
+          out[i] = f(s, sources[i]);
         } catch (...) {
           std::lock_guard lock(error_mutex);
           if (!error) error = std::current_exception();
@@ -295,6 +330,11 @@ std::vector<Translation> Translator::translate(const std::vector<std::string>& s
 
 std::vector<Translation> Translator::translate_ids(const std::vector<std::vector<int32_t>>& sources) {
   return impl_->run(sources);
+}
+
+std::vector<std::vector<float>> Translator::first_step_logits(const std::vector<std::vector<int32_t>>& sources) {
+  return impl_->for_each_source<std::vector<float>>(
+      sources, [&](Session& s, const std::vector<int32_t>& src) { return impl_->first_step_logits(s, src); });
 }
 
 std::vector<int32_t> Translator::encode(const std::string& sentence) const { return impl_->tokenizer.encode(sentence); }

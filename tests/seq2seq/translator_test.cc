@@ -133,6 +133,45 @@ TEST(Translator, CopyModelTranslatesAlikeAtEveryPrecision) {
   }
 }
 
+// Raw bytes across mismatched parameters (a deployment without a bridge):
+// encoder code 0 means 1.0, the decoder reads it as (0 − 5)·0.02 = −0.1, and
+// the copy breaks; with equal parameters raw bytes are the bridge's copy.
+TEST(Translator, RawBoundaryBreaksMismatchedParametersOnly) {
+  const Precision enc_q{DType::Int8, 0.01f, -100};
+  const Precision dec_q{DType::Int8, 0.02f, 5};
+  const Precision logits_q{DType::Int8, 0.1f, -20};
+  const std::vector<std::vector<int32_t>> sources{{3, 5, 2, 0}, {15, 14, 13, 12, 11, 0}};
+  Translator bridged(files_for("raw_bridged", copy_encoder(8, enc_q), copy_decoder(8, 8, dec_q, logits_q)));
+  Translator raw(files_for("raw_mismatch", copy_encoder(8, enc_q), copy_decoder(8, 8, dec_q, logits_q)),
+                 {.raw_boundary = true});
+  Translator raw_same(files_for("raw_same", copy_encoder(8, dec_q), copy_decoder(8, 8, dec_q, logits_q)),
+                      {.raw_boundary = true});
+  const auto a = bridged.translate_ids(sources), b = raw.translate_ids(sources), c = raw_same.translate_ids(sources);
+  for (size_t i = 0; i < sources.size(); ++i) {
+    EXPECT_EQ(a[i].ids, sources[i]);
+    EXPECT_NE(b[i].ids, sources[i]);
+    EXPECT_EQ(c[i].ids, sources[i]);
+  }
+  Translator mixed(files_for("raw_types", copy_encoder(8, enc_q), copy_decoder(8, 8, Precision{}, logits_q)),
+                   {.raw_boundary = true});
+  EXPECT_THROW(mixed.translate_ids(sources), Error);
+}
+
+// First-step logits: the start token's scores, dequantized; for the copy
+// model, 10 at source token 0 and 0 elsewhere.
+TEST(Translator, FirstStepLogitsAreTheStartTokensScores) {
+  const Precision logits_q{DType::Int8, 0.1f, -20};
+  Translator t(files_for("first_step", copy_encoder(8, Precision{}), copy_decoder(8, 8, Precision{}, logits_q)),
+               {.threads = 2});
+  const auto logits = t.first_step_logits({{3, 5, 0}, {7, 0}, {12, 0}});
+  ASSERT_EQ(logits.size(), 3u);
+  const int32_t first[] = {3, 7, 12};
+  for (size_t i = 0; i < 3; ++i) {
+    ASSERT_EQ(logits[i].size(), static_cast<size_t>(kVocab));
+    for (int v = 0; v < kDim; ++v) EXPECT_FLOAT_EQ(logits[i][v], v == first[i] ? 10.f : 0.f) << i << " " << v;
+  }
+}
+
 TEST(Translator, TruncatesLongSourcesAndSaysSo) {
   Translator t(files_for("truncate", copy_encoder(6, {}), copy_decoder(6, 8, {}, {})));
   const auto out = t.translate_ids({{3, 5, 2, 4, 6, 7, 9, 0}, {3, 5, 0}});
