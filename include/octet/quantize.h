@@ -3,6 +3,7 @@
 // TFLite format LiteRT runs.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,16 +26,25 @@ struct Recipe {
   // (int8 weights) in an int8 model.
   std::vector<std::string> keep_float;
   std::vector<std::string> int16;
+  // Mask-aware quantization: float values at or below this are an additive
+  // attention mask (−1e9). The statistics must have been gathered with the
+  // same threshold (calib::ObserverOptions::mask_at_or_below). Mask constants
+  // are replaced by a value M just below every masked sum's unmasked range, so
+  // that a masked score lands on the lowest code; tensors holding only mask
+  // values and zeros get the range [M, 0]; the others their unmasked range.
+  std::optional<float> mask_threshold;
 };
 
 // A recipe as JSON: {"mode": "int8", "estimator": "percentile", "percentile": 99.99,
-// "per_channel": true, "io": "float", "keep_float": [...], "int16": [...]};
+// "per_channel": true, "io": "float", "keep_float": [...], "int16": [...],
+// "mask_threshold": -1e4};
 // every key optional, unknown keys are errors naming the file.
 Recipe load_recipe(const std::string& path);
 void save_recipe(const Recipe& recipe, const std::string& path);
 
 struct Report {
   size_t integer_ops = 0, float_ops = 0, inserted_ops = 0, folded_ops = 0;
+  size_t mask_constants = 0;  // mask values rewritten by a mask-aware recipe
   std::vector<std::string> kept_float;  // "op 12 (SQRT) 'name': why"
 };
 

@@ -342,7 +342,9 @@ void register_elementwise_unary(Registry& r) {
   for (BuiltinOp op : {BuiltinOp::Exp, BuiltinOp::Log, BuiltinOp::Rsqrt, BuiltinOp::Sqrt,
                        BuiltinOp::Neg, BuiltinOp::Abs, BuiltinOp::Square})
     r.add(op, make_kernel<UnaryKernel>);
-  r.add(BuiltinOp::Cast, make_kernel<CastKernel>);
+  // CAST converts values and never reads quantization: the same kernel for
+  // quantized tensors (LiteRT's cast.cc), e.g. an int32 0/1 mask → int8 at scale 1.
+  r.add_any(BuiltinOp::Cast, make_kernel<CastKernel>);
   r.add(BuiltinOp::ZerosLike, make_kernel<ZerosLikeKernel>);
 }
 

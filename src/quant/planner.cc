@@ -3,6 +3,8 @@
 #include <fnmatch.h>
 
 #include <algorithm>
+#include <cmath>
+#include <cstring>
 
 #include "calib/estimators.h"
 #include "kernels/kernel.h"
@@ -43,6 +45,7 @@ Plan::Plan(const Model& m, const calib::Stats& s, const Recipe& r, Report& rep)
   producer.assign(g.tensors.size(), -1);
   for (size_t i = 0; i < g.ops.size(); ++i)
     for (int32_t t : g.ops[i].outputs) if (t >= 0) producer[t] = static_cast<int32_t>(i);
+  decide_mask_value();
   decide_precision();
   decide_homes();
   unify_shared_inputs();
@@ -61,16 +64,64 @@ std::string Plan::op_label(size_t i) const {
                      o.code.is_custom() ? o.code.custom_name : std::string(builtin_op_name(o.code.builtin)), out);
 }
 
+// A tensor that held only mask values and zeros in calibration.
+bool Plan::is_mask_tensor(const std::string& name) const {
+  if (!recipe.mask_threshold) return false;
+  auto it = stats.tensors.find(name);
+  if (it == stats.tensors.end() || it->second.masked == 0) return false;
+  return it->second.count == 0 || (it->second.min == 0 && it->second.max == 0);
+}
+
+// M: below every masked sum's unmasked range by that range's width, so a
+// score plus M is below the range and clamps to the lowest code.
+std::optional<float> mask_value_for(const calib::Stats& stats, const Recipe& recipe) {
+  if (!recipe.mask_threshold) return std::nullopt;
+  double m = 0;
+  for (const auto& [name, t] : stats.tensors) {
+    if (t.masked == 0 || t.count == 0 || (t.min == 0 && t.max == 0)) continue;
+    m = std::min(m, t.min - 2 * (t.max - t.min));
+  }
+  if (m == 0) return std::nullopt;  // no masked sums observed: nothing to rewrite
+  return static_cast<float>(m);
+}
+
+size_t replace_mask_constants(Model& model, float threshold, float value) {
+  size_t replaced = 0;
+  for (Tensor& t : model.main().tensors) {
+    if (t.dtype != DType::Float32) continue;
+    const auto bytes = model.data_of(t);
+    if (bytes.empty()) continue;
+    std::vector<float> v(bytes.size() / 4);
+    std::memcpy(v.data(), bytes.data(), v.size() * 4);
+    size_t n = 0;
+    for (float& x : v)
+      if (x <= threshold) { x = value; ++n; }
+    if (n == 0) continue;
+    model.buffers.push_back(Buffer::copy_of(std::as_bytes(std::span(v))));
+    t.buffer = static_cast<int32_t>(model.buffers.size() - 1);
+    replaced += n;
+  }
+  return replaced;
+}
+
+void Plan::decide_mask_value() { mask_value = mask_value_for(stats, recipe); }
+
 void Plan::decide_precision() {
   const auto& registry = kernels::builtin_registry();
   const Precision base = recipe.mode == Mode::Int16x8 ? Precision::Int16 : Precision::Int8;
   op.assign(g.ops.size(), Precision::Float);
+  integer_cast.assign(g.ops.size(), false);
   for (size_t i = 0; i < g.ops.size(); ++i) {
     const Op& o = g.ops[i];
     bool touches_float = false;
     for (int32_t t : o.inputs) touches_float |= t >= 0 && g.tensors[t].dtype == DType::Float32;
     for (int32_t t : o.outputs) touches_float |= t >= 0 && g.tensors[t].dtype == DType::Float32;
     if (!touches_float) continue;  // int32 shape arithmetic, token ids: never touched
+    if (o.code.builtin == BuiltinOp::Cast && casts_integers_that_fit(i, base)) {
+      op[i] = base;
+      integer_cast[i] = true;
+      continue;
+    }
     if (o.code.is_custom() || !registry.find(o.code, kernels::Arithmetic::Integer)) {
       report.kept_float.push_back(op_label(i) + ": octet has no integer kernel for it");
       continue;
@@ -103,9 +154,24 @@ void Plan::decide_homes() {
   }
 }
 
+bool Plan::casts_integers_that_fit(size_t i, Precision p) const {
+  const Op& o = g.ops[i];
+  if (o.inputs.size() != 1 || o.outputs.size() != 1 || o.inputs[0] < 0 || !is_float_activation(o.outputs[0]))
+    return false;
+  const DType from = g.tensors[o.inputs[0]].dtype;
+  if (from != DType::Int32 && from != DType::Bool && from != DType::Int8 && from != DType::Int16) return false;
+  if (op_matches(recipe.keep_float, g, i)) return false;
+  auto it = stats.tensors.find(g.tensors[o.outputs[0]].name);
+  if (it == stats.tensors.end() || it->second.count == 0) return false;
+  const double lo = p == Precision::Int16 ? -32768 : -128, hi = p == Precision::Int16 ? 32767 : 127;
+  const TensorStats& t = it->second;
+  return t.min >= lo && t.max <= hi && t.min == std::floor(t.min) && t.max == std::floor(t.max);
+}
+
 QuantParams Plan::range_params(int32_t t, DType dtype) {
   if (auto it = forced.find(t); it != forced.end() && dtype == home[t]) return it->second;
   const std::string& name = g.tensors[t].name;
+  if (mask_value && is_mask_tensor(name)) return quant::range_params(*mask_value, 0.f, dtype);
   auto it = stats.tensors.find(name);
   if (it == stats.tensors.end() || it->second.count == 0)
     fail("tensor {} '{}' has no calibration statistics (stats of '{}'): calibrate this model "
@@ -140,7 +206,10 @@ void Plan::decide_params_once() {
     for (int32_t t : o.outputs) {
       if (!is_float_activation(t)) continue;
       const int32_t in = o.inputs.empty() ? -1 : o.inputs[0];
-      if (auto fixed = fixed_output_params(o.code.builtin, dtype)) {
+      if (integer_cast[i]) {
+        act[t].scale = {1.f};
+        act[t].zero_point = {0};
+      } else if (auto fixed = fixed_output_params(o.code.builtin, dtype)) {
         act[t] = *fixed;
       } else if (output_shares_input_params(o.code.builtin) && in >= 0 && is_float_activation(in)) {
         act[t] = params_as(in, dtype);

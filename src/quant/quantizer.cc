@@ -36,6 +36,8 @@ Model quantize_model(const Model& float_model, const calib::Stats& stats, const 
   if (recipe.mode == Mode::Dynamic) return quantize_dynamic_range(float_model, recipe, report_out);
   Report report;
   Model model = prepare_for_quantization(float_model, &report.folded_ops);
+  if (const auto m = mask_value_for(stats, recipe))
+    report.mask_constants = replace_mask_constants(model, *recipe.mask_threshold, *m);
   const Model prepared = model;  // the plan reads the float graph; `model` is rewritten
   const Graph& fg = prepared.main();
   Plan plan(prepared, stats, recipe, report);

@@ -68,8 +68,11 @@ Recipe load_recipe(const std::string& path) {
         r.keep_float = globs_of(key, v);
       } else if (key == "int16") {
         r.int16 = globs_of(key, v);
+      } else if (key == "mask_threshold") {
+        if (!v.is_number() || v.get<double>() >= 0) fail("\"mask_threshold\" must be a negative number");
+        r.mask_threshold = v.get<float>();
       } else {
-        fail("unknown key \"{}\" (expected mode, estimator, percentile, per_channel, io, keep_float, int16)", key);
+        fail("unknown key \"{}\" (expected mode, estimator, percentile, per_channel, io, keep_float, int16, mask_threshold)", key);
       }
     }
   } catch (const Error& e) {
@@ -81,13 +84,14 @@ Recipe load_recipe(const std::string& path) {
 }
 
 void save_recipe(const Recipe& r, const std::string& path) {
-  const nlohmann::json j = {{"mode", mode_name(r.mode)},
+  nlohmann::json j = {{"mode", mode_name(r.mode)},
                             {"estimator", std::string(calib::estimator_name(r.estimator.estimator))},
                             {"percentile", r.estimator.percentile},
                             {"per_channel", r.per_channel},
                             {"io", r.integer_io ? "int8" : "float"},
                             {"keep_float", r.keep_float},
                             {"int16", r.int16}};
+  if (r.mask_threshold) j["mask_threshold"] = *r.mask_threshold;
   const std::string text = j.dump(2) + "\n";
   write_file_atomically(path, std::as_bytes(std::span(text.data(), text.size())));
 }

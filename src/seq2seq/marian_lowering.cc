@@ -10,8 +10,14 @@ namespace octet::seq2seq {
 
 namespace {
 
-// float32's lowest value: HF's torch.finfo(float32).min, the additive mask.
-constexpr float kLowest = -std::numeric_limits<float>::max();
+// The additive mask value: −1e9, as TensorFlow's Marian and most exported
+// attention graphs write it. HF's PyTorch model uses float32's lowest; every
+// position the model's outputs read gets the same float result from either
+// (exp of a masked score underflows to 0), but a quantized ADD of scores and a
+// lowest-valued mask cannot run in LiteRT at all (2^20 · output scale
+// overflows float and its Prepare aborts), while −1e9 gives the file users
+// report: it loads, runs and ignores the scores.
+constexpr float kMaskValue = -1e9f;
 
 using Shape = std::vector<int32_t>;
 
@@ -136,12 +142,12 @@ class Lowering {
     return linear(name + "/fc2", key + ".fc2", a, L, F, D);
   }
 
-  // [1,L] int32 1/0 mask → additive [1,1,1,L]: (1 − m) · lowest.
+  // [1,L] int32 1/0 mask → additive [1,1,1,L]: (1 − m) · mask value.
   int32_t additive_mask(const std::string& name, int32_t mask_i32, int L) {
     const int32_t m = tensor(name + "/float", {1, L});
     b_.add_op(BuiltinOp::Cast, {mask_i32}, {m}, opt::Cast{.in_type = DType::Int32, .out_type = DType::Float32});
     const int32_t inv = binary(BuiltinOp::Sub, name + "/inverted", scalar(name + "/one", 1.f), m, {1, L});
-    const int32_t add = binary(BuiltinOp::Mul, name + "/additive", inv, scalar(name + "/lowest", kLowest), {1, L});
+    const int32_t add = binary(BuiltinOp::Mul, name + "/additive", inv, scalar(name + "/mask_value", kMaskValue), {1, L});
     return reshape(name + "/additive_4d", add, {1, 1, 1, L});
   }
   int32_t broadcast_to(const std::string& name, int32_t x, const Shape& shape) {
@@ -266,12 +272,12 @@ Model lower_marian_decoder_step(const MarianWeights& w, int S, int T) {
   const int32_t table = L.embedding_table("decoder/embed_tokens/weight");
   int32_t h = L.embed("decoder", table, ids, "model.decoder.embed_positions.weight", T);
 
-  // Self-attention mask: HF's causal table (lowest above the diagonal)
+  // Self-attention mask: HF's causal table (the mask value above the diagonal)
   // combined with the padding mask. MINIMUM gives what HF's sum-then-clamp
-  // gives without passing through −inf (lowest + lowest overflows).
+  // gives (one mask value, never twice it).
   std::vector<float> causal(size_t(T) * T, 0.f);
   for (int i = 0; i < T; ++i)
-    for (int j = i + 1; j < T; ++j) causal[size_t(i) * T + j] = kLowest;
+    for (int j = i + 1; j < T; ++j) causal[size_t(i) * T + j] = kMaskValue;
   const int32_t causal_t = b.add_constant<float>("decoder/causal_mask", {1, 1, T, T}, causal);
   const int32_t dpad = L.additive_mask("decoder/attention_mask", dmask_in, T);
   const int32_t dpad_x = L.broadcast_to("decoder/attention_mask/expanded", dpad, {1, 1, T, T});

@@ -515,3 +515,29 @@ TEST(GoldenMovement, DepthToSpaceSpaceToDepth) {
 
 }  // namespace
 }  // namespace octet::testing
+
+namespace octet::testing {
+namespace {
+
+// CAST between integers and quantized tensors converts values and ignores
+// the quantization: an int32 0/1 mask cast to int8 at scale 1 (what octet's
+// quantizer writes for masks), int32 → int16, and int8 → int32 back.
+TEST(GoldenMovement, CastIntoAndOutOfQuantizedTensors) {
+  REQUIRE_LITERT();
+  std::vector<GoldenCase> cases;
+  GTensor mask = int32_input({2, 7}, 0, 1);
+  GTensor small = int32_input({3, 5}, -128, 127);
+  GTensor q8 = int8_tensor({2, 7}, 1.f, 0);
+  cases.push_back(golden_case("CAST", "int32 0/1 -> int8 scale 1", BuiltinOp::Cast,
+                              opt::Cast{.in_type = DType::Int32, .out_type = DType::Int8}, {mask}, {q8}, 1));
+  cases.push_back(golden_case("CAST", "int32 [-128,127] -> int16 scale 1", BuiltinOp::Cast,
+                              opt::Cast{.in_type = DType::Int32, .out_type = DType::Int16}, {small},
+                              {int16_tensor({3, 5}, 1.f)}, 1));
+  cases.push_back(golden_case("CAST", "int8 scale 0.5 -> int32 (raw values)", BuiltinOp::Cast,
+                              opt::Cast{.in_type = DType::Int8, .out_type = DType::Int32},
+                              {int8_tensor({2, 7}, 0.5f, 3)}, {GTensor{DType::Int32, {2, 7}}}, 1));
+  expect_golden(cases);
+}
+
+}  // namespace
+}  // namespace octet::testing

@@ -23,6 +23,7 @@ struct QuantizeArgs {
   double percentile = 99.99;
   bool per_tensor = false;
   std::vector<std::string> keep_float, int16;
+  float mask_below = 0;
   CLI::App* cmd = nullptr;
   bool given(const char* flag) const { return cmd->count(flag) > 0; }
 };
@@ -43,6 +44,10 @@ quant::Recipe recipe_of(const QuantizeArgs& args) {
   }
   recipe.keep_float.insert(recipe.keep_float.end(), args.keep_float.begin(), args.keep_float.end());
   recipe.int16.insert(recipe.int16.end(), args.int16.begin(), args.int16.end());
+  if (args.given("--mask-below")) {
+    if (!(args.mask_below < 0)) fail("--mask-below {}: an additive mask value is negative (for example -1e4)", args.mask_below);
+    recipe.mask_threshold = args.mask_below;
+  }
   if (recipe.mode == quant::Mode::Dynamic && recipe.integer_io)
     fail("--io int8 with --mode dynamic: dynamic-range models keep float activations and I/O");
   return recipe;
@@ -66,6 +71,7 @@ void run_quantize(const QuantizeArgs& args) {
     else fail("quantize needs calibration data: --data DIR|LIST, --random N or --stats stats.json");
     calib::Progress progress("calibrate", data->size());
     calib::CalibrateOptions options;
+    options.observer.mask_at_or_below = recipe.mask_threshold;
     options.model_name = std::filesystem::path(args.model).filename().string();
     options.progress = [&](size_t done, size_t) { progress.update(done); };
     stats = calib::calibrate(prepared, *data, options);
@@ -80,6 +86,8 @@ void run_quantize(const QuantizeArgs& args) {
               args.out.c_str(), report.integer_ops, report.float_ops, report.inserted_ops, report.folded_ops);
   std::printf("size: %ju bytes (input file %ju bytes)\n", static_cast<uintmax_t>(out_size),
               static_cast<uintmax_t>(in_size));
+  if (report.mask_constants)
+    std::printf("mask-aware: %zu mask constant values rewritten\n", report.mask_constants);
   for (const std::string& why : report.kept_float) std::printf("kept float: %s\n", why.c_str());
 }
 
@@ -103,6 +111,8 @@ void add_quantize(CLI::App& app) {
   cmd->add_option("--estimator", args->estimator, "ema (default), minmax, percentile, mse or entropy");
   cmd->add_option("--percentile", args->percentile, "for --estimator percentile");
   cmd->add_option("--keep-float", args->keep_float, "ops that stay float: a glob of a tensor they produce, or #N");
+  cmd->add_option("--mask-below", args->mask_below,
+                  "mask-aware: values at or below X are an additive attention mask (for example -1e4)");
   cmd->add_option("--int16", args->int16, "ops with int16 activations in an int8 model: a glob or #N");
   cmd->add_flag("--per-tensor", args->per_tensor, "one weight scale per tensor instead of per channel");
   cmd->add_option("--io", args->io, "float (QUANTIZE/DEQUANTIZE at the edges) or int8");
