@@ -3,6 +3,7 @@
 // TFLite format LiteRT runs.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,6 +34,10 @@ struct Recipe {
   // that a masked score lands on the lowest code; tensors holding only mask
   // values and zeros get the range [M, 0]; the others their unmasked range.
   std::optional<float> mask_threshold;
+  // Parameters given for tensors by name instead of their calibrated range:
+  // the encoder output's for the decoder's encoder_hidden_states input, so
+  // that the boundary between the two files is a copy.
+  std::map<std::string, QuantParams> tensor_params;
 };
 
 // A recipe as JSON: {"mode": "int8", "estimator": "percentile", "percentile": 99.99,

@@ -171,6 +171,8 @@ bool Plan::casts_integers_that_fit(size_t i, Precision p) const {
 QuantParams Plan::range_params(int32_t t, DType dtype) {
   if (auto it = forced.find(t); it != forced.end() && dtype == home[t]) return it->second;
   const std::string& name = g.tensors[t].name;
+  if (auto it = recipe.tensor_params.find(name); it != recipe.tensor_params.end() && dtype == home[t])
+    return it->second;
   if (mask_value && is_mask_tensor(name)) return quant::range_params(*mask_value, 0.f, dtype);
   auto it = stats.tensors.find(name);
   if (it == stats.tensors.end() || it->second.count == 0)

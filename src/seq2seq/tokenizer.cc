@@ -55,9 +55,13 @@ Tokenizer::~Tokenizer() = default;
 Tokenizer::Tokenizer(Tokenizer&&) noexcept = default;
 Tokenizer& Tokenizer::operator=(Tokenizer&&) noexcept = default;
 
-std::vector<int32_t> Tokenizer::encode(std::string_view text) const {
+std::vector<int32_t> Tokenizer::encode(std::string_view text) const { return encode_with(*source_, text); }
+std::vector<int32_t> Tokenizer::encode_target(std::string_view text) const { return encode_with(*target_, text); }
+
+std::vector<int32_t> Tokenizer::encode_with(const sentencepiece::SentencePieceProcessor& spm,
+                                            std::string_view text) const {
   std::vector<std::string> pieces;
-  const auto status = source_->Encode(text, &pieces);
+  const auto status = spm.Encode(text, &pieces);
   if (!status.ok()) fail("SentencePiece could not encode a sentence: {}", status.ToString());
   std::vector<int32_t> ids;
   ids.reserve(pieces.size() + 1);

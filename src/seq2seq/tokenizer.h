@@ -37,6 +37,9 @@ class Tokenizer {
 
   // Source text → ids ending in </s>.
   std::vector<int32_t> encode(std::string_view text) const;
+  // Target text → ids ending in </s> (the target model's pieces, as
+  // MarianTokenizer's text_target): teacher forcing for calibration.
+  std::vector<int32_t> encode_target(std::string_view text) const;
   // Target ids → text; </s>, <pad> and <unk> are dropped (as the reference does).
   std::string decode(const std::vector<int32_t>& ids) const;
 
@@ -44,6 +47,7 @@ class Tokenizer {
   size_t vocab_size() const { return pieces_.size(); }
 
  private:
+  std::vector<int32_t> encode_with(const sentencepiece::SentencePieceProcessor& spm, std::string_view text) const;
   std::unique_ptr<sentencepiece::SentencePieceProcessor> source_;
   std::unique_ptr<sentencepiece::SentencePieceProcessor> target_;
   std::unordered_map<std::string, int32_t> ids_;

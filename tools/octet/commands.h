@@ -13,5 +13,6 @@ void add_calibrate(CLI::App& app);
 void add_quantize(CLI::App& app);
 void add_translate(CLI::App& app);
 void add_import_marian(CLI::App& app);
+void add_quantize_marian(CLI::App& app);
 
 }  // namespace octet::cli
