@@ -25,6 +25,7 @@
 // Followed at LiteRT commit f6745779 (google-ai-edge/LiteRT).
 #include <algorithm>
 #include <cstdint>
+#include <vector>
 #include <type_traits>
 
 #include "kernels/common.h"
@@ -233,6 +234,7 @@ class QuantizedBinaryKernel final : public Kernel {
         }
         break;
     }
+    build_int8_table();
   }
 
   void eval(const EvalContext& ctx) override {
@@ -243,11 +245,45 @@ class QuantizedBinaryKernel final : public Kernel {
   }
 
  private:
+  // int8 ADD, SUB, MUL and SQUARED_DIFFERENCE: the output depends only on
+  // the two input codes, so all 65,536 answers are computed once at prepare
+  // with the same arithmetic and eval looks them up (identical by construction,
+  // about ten times faster than three fixed-point multiplies an element).
+  void build_int8_table() {
+    table_.clear();
+    if (dtype_ != DType::Int8 || !(mode_ == Mode::RescaledSum || mode_ == Mode::SquaredDifference || mode_ == Mode::Mul))
+      return;
+    table_.resize(65536);
+    const Params& p = p_;
+    for (int x = -128; x < 128; ++x)
+      for (int y = -128; y < 128; ++y) {
+        const auto a = static_cast<int8_t>(x), b = static_cast<int8_t>(y);
+        int32_t v = 0;
+        switch (mode_) {
+          case Mode::RescaledSum: v = rescaled_sum(a, b, p); break;
+          case Mode::SquaredDifference: v = squared_difference(a, b, p); break;
+          default: v = mul(a, b, p); break;
+        }
+        table_[table_index(a, b)] = static_cast<int8_t>(v);
+      }
+  }
+  static size_t table_index(int8_t a, int8_t b) {
+    return static_cast<size_t>(static_cast<uint8_t>(a)) << 8 | static_cast<uint8_t>(b);
+  }
+
   template <class T>
   void run(const EvalContext& ctx) const {
     const T* a = ctx.inputs[0].data_as<const T>();
     const T* b = ctx.inputs[1].data_as<const T>();
     const Params& p = p_;
+    if constexpr (std::is_same_v<T, int8_t>) {
+      if (!table_.empty()) {
+        const int8_t* table = table_.data();
+        broadcast_binary(plan_, a, b, ctx.outputs[0].data_as<int8_t>(),
+                         [table](int8_t x, int8_t y) { return table[table_index(x, y)]; });
+        return;
+      }
+    }
     if (mode_ == Mode::MulInt16ToInt8) {
       if constexpr (std::is_same_v<T, int16_t>)
         broadcast_binary(plan_, a, b, ctx.outputs[0].data_as<int8_t>(),
@@ -288,6 +324,7 @@ class QuantizedBinaryKernel final : public Kernel {
   DType dtype_ = DType::Int8;
   Params p_;
   BroadcastPlan<2> plan_;
+  std::vector<int8_t> table_;  // int8: the answer for every pair of codes
 };
 
 }  // namespace
