@@ -14,6 +14,7 @@
 // int8 products go through int_gemm: the lhs rows are its a, the rhs
 // columns its (packed) b, the zero points folded in with both operands' sums.
 #include <algorithm>
+#include <vector>
 #include <cstring>
 
 #include "kernels/batch_matmul_shape.h"
@@ -163,16 +164,26 @@ class BatchMatMulQuantized final : public Kernel {
     int16_t* out = ctx.outputs[0].data_as<int16_t>();
     const int64_t l_row = options_.adj_x ? 1 : depth_, l_k = options_.adj_x ? rows_ : 1;
     const int64_t r_col = options_.adj_y ? depth_ : 1, r_k = options_.adj_y ? 1 : cols_;
+    // Both operands copied so that k runs contiguously (the sums are the same
+    // integers in the same order; the contiguous loop vectorizes).
+    std::vector<int16_t> lt(static_cast<size_t>(rows_) * depth_);
+    std::vector<Rhs> rt(static_cast<size_t>(cols_) * depth_);
     for (size_t b = 0; b < lhs_offsets_.size(); ++b) {
       const int16_t* l = lhs + lhs_offsets_[b];
       const Rhs* r = rhs + rhs_offsets_[b];
       for (int32_t i = 0; i < rows_; ++i)
+        for (int32_t k = 0; k < depth_; ++k) lt[size_t(i) * depth_ + k] = l[i * l_row + k * l_k];
+      for (int32_t j = 0; j < cols_; ++j)
+        for (int32_t k = 0; k < depth_; ++k) rt[size_t(j) * depth_ + k] = r[j * r_col + k * r_k];
+      for (int32_t i = 0; i < rows_; ++i) {
+        const int16_t* x = lt.data() + size_t(i) * depth_;
         for (int32_t j = 0; j < cols_; ++j) {
+          const Rhs* y = rt.data() + size_t(j) * depth_;
           int64_t acc = 0;
-          for (int32_t k = 0; k < depth_; ++k)
-            acc += int64_t{l[i * l_row + k * l_k]} * int64_t{r[j * r_col + k * r_k]};
+          for (int32_t k = 0; k < depth_; ++k) acc += int64_t{x[k]} * int64_t{y[k]};
           *out++ = static_cast<int16_t>(stage_.apply<Rounding::Int64>(acc, 0));
         }
+      }
     }
   }
 

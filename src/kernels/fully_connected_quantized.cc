@@ -88,7 +88,15 @@ class FullyConnectedQuantized final : public Kernel {
     if (!int64_sums_) expect_multiplier_range(ctx, stage_, in_q.scale, out_q.scale);
     prepare_output(ctx, output, options_.activation, stage_);
 
-    if (int16_) return;
+    if (int16_) {
+      // Constant weights widened to int16 once: int16 × int16 products let the
+      // compiler use the multiply-add-pairs instruction (same integers).
+      if (weights.data != nullptr) {
+        const int8_t* w = weights.data_as<const int8_t>();
+        weights16_.assign(w, w + static_cast<int64_t>(units_) * depth_);
+      }
+      return;
+    }
     // int8: the weights go through int_gemm, packed once here when constant.
     weights_constant_ = weights.data != nullptr;
     if (weights_constant_)
@@ -149,17 +157,34 @@ class FullyConnectedQuantized final : public Kernel {
 
   // int16x8: plain loops, int64 sums (wrapped to int32 on the ruy path by
   // the stage, as ruy's int32 accumulator wraps).
-  void eval_int16(const EvalContext& ctx) const {
+  void eval_int16(const EvalContext& ctx) {
     const int16_t* input = ctx.inputs[0].data_as<const int16_t>();
-    const int8_t* weights = ctx.inputs[1].data_as<const int8_t>();
+    if (weights16_.empty()) {
+      const int8_t* w8 = ctx.inputs[1].data_as<const int8_t>();
+      weights16_.assign(w8, w8 + static_cast<int64_t>(units_) * depth_);  // weights fed at run time
+      eval_int16_with(ctx, input, weights16_.data());
+      weights16_.clear();
+      return;
+    }
+    eval_int16_with(ctx, input, weights16_.data());
+  }
+
+  void eval_int16_with(const EvalContext& ctx, const int16_t* input, const int16_t* weights) const {
     const TensorView* bias = has_bias_ ? &ctx.inputs[2] : nullptr;
     int16_t* output = ctx.outputs[0].data_as<int16_t>();
     for (int64_t r = 0; r < rows_; ++r) {
       const int16_t* x = input + r * depth_;
       for (int32_t c = 0; c < units_; ++c) {
-        const int8_t* w = weights + int64_t{c} * depth_;
+        const int16_t* w = weights + int64_t{c} * depth_;
+        // Exact int64 sum in int32 blocks: |x·w| < 2^22, so 256 products fit
+        // an int32 with room to spare, and the int32 loop vectorizes.
         int64_t acc = 0;
-        for (int32_t k = 0; k < depth_; ++k) acc += int32_t{x[k]} * int32_t{w[k]};
+        for (int32_t k0 = 0; k0 < depth_; k0 += 256) {
+          const int32_t k1 = std::min(depth_, k0 + 256);
+          int32_t block = 0;
+          for (int32_t k = k0; k < k1; ++k) block += int32_t{x[k]} * int32_t{w[k]};
+          acc += block;
+        }
         if (bias != nullptr)
           acc += bias->dtype == DType::Int64 ? bias->data_as<const int64_t>()[c]
                                              : int64_t{bias->data_as<const int32_t>()[c]};
@@ -172,6 +197,7 @@ class FullyConnectedQuantized final : public Kernel {
   int64_t rows_ = 0, block_rows_ = 1;
   int32_t units_ = 0, depth_ = 0, input_zero_point_ = 0;
   bool has_bias_ = false, int16_ = false, int64_sums_ = false, weights_constant_ = false;
+  std::vector<int16_t> weights16_;  // int16x8: the int8 weights widened
   OutputStage stage_;
   PackedInt8 packed_;
 };

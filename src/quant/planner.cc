@@ -117,7 +117,9 @@ void Plan::decide_precision() {
     for (int32_t t : o.inputs) touches_float |= t >= 0 && g.tensors[t].dtype == DType::Float32;
     for (int32_t t : o.outputs) touches_float |= t >= 0 && g.tensors[t].dtype == DType::Float32;
     if (!touches_float) continue;  // int32 shape arithmetic, token ids: never touched
-    if (o.code.builtin == BuiltinOp::Cast && casts_integers_that_fit(i, base)) {
+    // int8 only: at int16 a scale of 1 next to int16's fine scales puts ADD/SUB
+    // output multipliers above 1, which the int16 kernel cannot take.
+    if (o.code.builtin == BuiltinOp::Cast && base == Precision::Int8 && casts_integers_that_fit(i, base)) {
       op[i] = base;
       integer_cast[i] = true;
       continue;

@@ -1,5 +1,7 @@
 #include "seq2seq/quantize_pair.h"
 
+#include <cmath>
+
 #include "calib/calibrate.h"
 #include "octet/error.h"
 
@@ -52,8 +54,17 @@ PairResult quantize_pair(const TranslatorFiles& float_files, const std::vector<s
   quant::Recipe enc_recipe = pr.recipe, dec_recipe = pr.recipe;
   enc_recipe.integer_io = dec_recipe.integer_io = pr.integer_boundary && pr.recipe.mode != quant::Mode::Dynamic;
   const Model q_encoder = quant::quantize_model(encoder, result.encoder_stats, enc_recipe, &result.encoder);
-  if (enc_recipe.integer_io && pr.shared_boundary)
+  if (enc_recipe.integer_io && pr.boundary == PairRecipe::Boundary::Shared)
     dec_recipe.tensor_params["encoder_hidden_states"] = output_named(q_encoder, "encoder_hidden_states").quant;
+  if (enc_recipe.integer_io && pr.boundary == PairRecipe::Boundary::Symmetric) {
+    const auto it = result.decoder_stats.tensors.find("encoder_hidden_states");
+    if (it == result.decoder_stats.tensors.end()) fail("{}: no statistics for encoder_hidden_states", float_files.decoder.string());
+    const double m = std::max(std::fabs(it->second.min), std::fabs(it->second.max));
+    QuantParams q;
+    q.scale = {static_cast<float>(std::max(m * pr.boundary_widening, 1e-8) / 127.0)};
+    q.zero_point = {0};
+    dec_recipe.tensor_params["encoder_hidden_states"] = q;
+  }
   const Model q_decoder = quant::quantize_model(decoder, result.decoder_stats, dec_recipe, &result.decoder);
 
   const TranslatorFiles out = folder_with_tokenizer(float_files, out_dir);

@@ -24,7 +24,15 @@ struct PairRecipe {
   // input and its logits integer, the first two with one set of parameters);
   // false: float at both, QUANTIZE/DEQUANTIZE inside each file.
   bool integer_boundary = true;
-  bool shared_boundary = true;     // with integer_boundary: the decoder input takes the encoder output's parameters
+  // With integer_boundary, the decoder's encoder_hidden_states input gets:
+  //   Shared     the encoder output's parameters (the bridge is a copy);
+  //   Calibrated its own calibrated range;
+  //   Symmetric  a symmetric range (zero point 0) over `boundary_widening`
+  //              times its calibrated max |x|: parameters that differ from
+  //              the encoder's, for showing what the bridge is for.
+  enum class Boundary { Shared, Calibrated, Symmetric };
+  Boundary boundary = Boundary::Shared;
+  double boundary_widening = 1;
 };
 
 struct PairResult {

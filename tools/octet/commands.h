@@ -14,5 +14,6 @@ void add_quantize(CLI::App& app);
 void add_translate(CLI::App& app);
 void add_import_marian(CLI::App& app);
 void add_quantize_marian(CLI::App& app);
+void add_doctor(CLI::App& app);
 
 }  // namespace octet::cli
