@@ -1,0 +1,83 @@
+// The doctor end to end on the shipped model (a slice of its test set): the
+// naive row collapses and the verdict says why, octet's int8 row stays near
+// fp32 with every op int8, the boundary rows show what the bridge is for, and
+// report.json / report.html are written.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "diag/doctor.h"
+#include "diag/doctor_html.h"
+#include "seq2seq/marian_fixture.h"
+
+namespace octet::diag {
+namespace {
+
+const RowResult& row(const DoctorReport& r, const std::string& name) {
+  for (const RowResult& x : r.rows)
+    if (x.name == name) return x;
+  throw std::runtime_error("no row " + name);
+}
+
+TEST(DoctorHtml, EscapesTextAndDrawsBars) {
+  EXPECT_EQ(html_escape("<script>&'\""), "&lt;script&gt;&amp;&#39;&quot;");
+  const std::string svg = svg_bars("t<1>", {{"a", 2.0}, {"b", NAN}, {"c", 1.0}}, "#123456", 1.5);
+  EXPECT_NE(svg.find("t&lt;1&gt;"), std::string::npos);
+  EXPECT_NE(svg.find("n/a"), std::string::npos);
+  size_t bars = 0;
+  for (size_t p = 0; (p = svg.find("class=\"bar\"", p)) != std::string::npos; ++p) ++bars;
+  EXPECT_EQ(bars, 2u);
+  EXPECT_NE(svg.find("stroke-dasharray"), std::string::npos);
+}
+
+TEST(DoctorSlow, LadderOnTheShippedModel) {
+  const auto data = testing::source_dir() / "models" / "data";
+  DoctorOptions o;
+  o.model = testing::marian_imported_dir();
+  o.test_src = data / "test.en";
+  o.test_ref = data / "test.de";
+  o.calib_src = data / "dev.en";
+  o.calib_tgt = data / "dev.de";
+  o.lines = 40;
+  o.calib_sentences = 32;
+  o.sensitivity_sources = 20;
+  o.rows = {"naive-int8", "octet-int8", "boundary"};
+  o.out = testing::temp_dir("doctor");
+  o.quiet = true;
+  const DoctorReport r = run_doctor(o);
+  const RowResult& fp32 = row(r, "fp32");
+  const RowResult& naive = row(r, "naive-int8");
+  const RowResult& octet = row(r, "octet-int8");
+  ASSERT_TRUE(naive.failure.empty()) << naive.failure;
+  ASSERT_TRUE(octet.failure.empty()) << octet.failure;
+  std::printf("[ figure ] doctor, 40 sentences: fp32 %.2f, naive-int8 %.2f, octet-int8 %.2f, raw boundary %.2f, "
+              "bridged %.2f; sensitivity fp32 %.3f naive %.3f octet %.3f\n",
+              fp32.bleu, naive.bleu, octet.bleu, row(r, "int8-raw-boundary").bleu,
+              row(r, "int8-bridged-boundary").bleu, fp32.first_step.sensitivity, naive.first_step.sensitivity,
+              octet.first_step.sensitivity);
+  EXPECT_LT(naive.bleu, 0.1 * fp32.bleu);
+  EXPECT_LT(naive.first_step.sensitivity, 0.8 * fp32.first_step.sensitivity);
+  EXPECT_GE(octet.first_step.sensitivity, 0.8 * fp32.first_step.sensitivity);
+  EXPECT_NEAR(octet.bleu, fp32.bleu, 1.5);  // 40 sentences: the full-set figure is in the README
+  EXPECT_EQ(octet.precision.size(), 1u);
+  EXPECT_EQ(octet.precision.count("int8"), 1u);
+  EXPECT_LT(row(r, "int8-raw-boundary").bleu, 0.5 * fp32.bleu);
+  EXPECT_GT(row(r, "int8-bridged-boundary").bleu, 0.8 * fp32.bleu);
+  std::string verdict;
+  for (const auto& v : r.verdict) verdict += v + "\n";
+  EXPECT_NE(verdict.find("naive-int8 collapses"), std::string::npos) << verdict;
+  EXPECT_NE(verdict.find("additive attention mask"), std::string::npos) << verdict;
+  EXPECT_NE(verdict.find("start token alone"), std::string::npos) << verdict;
+  const nlohmann::json j = report_json(r, o);
+  EXPECT_EQ(j["rows"].size(), r.rows.size());
+  EXPECT_FALSE(j["details"]["mask_dominated"].empty());
+  const std::string html = doctor_html(r, o);
+  EXPECT_NE(html.find("<svg"), std::string::npos);
+  EXPECT_NE(html.find("naive-int8"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace octet::diag
