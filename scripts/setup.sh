@@ -43,7 +43,8 @@ fi
 packages=(cmake g++ clang libclang-rt-14-dev flatbuffers-compiler libflatbuffers-dev libcli11-dev
           nlohmann-json3-dev libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev
           libstb-dev libsentencepiece-dev pkg-config
-          libarmnn-dev libarmnntfliteparser-dev libarmnn-cpuref-backend22)
+          libarmnn-dev libarmnntfliteparser-dev libarmnn-cpuref-backend22
+          chromium)  # headless, for the doctor report test
 missing=()
 # "ii" = installed; `dpkg -s` alone also succeeds for removed packages whose config files remain.
 installed() { [[ "$(dpkg-query -W -f='${db:Status-Abbrev}' "$1" 2>/dev/null)" == ii* ]]; }

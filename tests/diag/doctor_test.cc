@@ -8,10 +8,15 @@
 #include <sstream>
 
 #include <nlohmann/json.hpp>
+#include <stb/stb_image.h>
+
+#include <cmath>
+#include <tuple>
 
 #include "diag/doctor.h"
 #include "diag/doctor_html.h"
 #include "seq2seq/marian_fixture.h"
+#include "support/process.h"
 
 namespace octet::diag {
 namespace {
@@ -77,6 +82,57 @@ TEST(DoctorSlow, LadderOnTheShippedModel) {
   const std::string html = doctor_html(r, o);
   EXPECT_NE(html.find("<svg"), std::string::npos);
   EXPECT_NE(html.find("naive-int8"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace octet::diag
+
+namespace octet::diag {
+namespace {
+
+// report.html in headless Chromium (Debian's, installed by scripts/setup.sh):
+// a screenshot must show the bar charts, counted by their two colours.
+TEST(DoctorBrowserSlow, ReportRendersItsPlotsInHeadlessChromium) {
+  const std::filesystem::path chromium = "/usr/bin/chromium";
+  if (!std::filesystem::exists(chromium)) GTEST_SKIP() << "chromium not installed: run scripts/setup.sh";
+  DoctorReport r;
+  for (const auto& [name, bleu, sens] : std::vector<std::tuple<std::string, double, double>>{
+           {"fp32", 19.4, 0.65}, {"naive-int8", 0.6, 0.31}, {"octet-int8", 19.3, 0.65}}) {
+    RowResult row;
+    row.name = name;
+    row.bleu = bleu;
+    row.first_step.sensitivity = sens;
+    row.precision["int8"] = 352;
+    r.rows.push_back(row);
+  }
+  r.verdict = {"naive-int8 collapses"};
+  const auto dir = testing::temp_dir("doctor_browser");
+  std::ofstream(dir / "report.html") << doctor_html(r, DoctorOptions{});
+  const auto png = dir / "shot.png", log = dir / "chromium.log";
+  const int status = testing::run_process(
+      {chromium.string(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+       "--disable-background-networking", "--disable-component-update", "--disable-sync",
+       "--user-data-dir=" + (dir / "profile").string(), "--window-size=1000,1400", "--screenshot=" + png.string(),
+       "file://" + (dir / "report.html").string()},
+      log, log, std::chrono::minutes(2), "chromium");
+  ASSERT_EQ(status, 0) << testing::read_text(log);
+  int w = 0, h = 0, c = 0;
+  unsigned char* pixels = stbi_load(png.c_str(), &w, &h, &c, 3);
+  ASSERT_NE(pixels, nullptr) << png;
+  auto near = [](const unsigned char* p, int r, int g, int b) {
+    return std::abs(p[0] - r) < 12 && std::abs(p[1] - g) < 12 && std::abs(p[2] - b) < 12;
+  };
+  size_t blue = 0, orange = 0;
+  for (int i = 0; i < w * h; ++i) {
+    blue += near(pixels + 3 * i, 0x3b, 0x7d, 0xd8);
+    orange += near(pixels + 3 * i, 0xd8, 0x79, 0x3b);
+  }
+  stbi_image_free(pixels);
+  std::printf("[ figure ] report.html in Chromium: %dx%d screenshot, %zu BLEU-bar pixels, %zu sensitivity-bar pixels\n",
+              w, h, blue, orange);
+  // Three bars of 16 px each, the shortest (0.6 of 19.4 of 420 px) 13 px wide.
+  EXPECT_GT(blue, 3000u);
+  EXPECT_GT(orange, 3000u);
 }
 
 }  // namespace
