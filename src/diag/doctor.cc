@@ -6,6 +6,7 @@
 
 #include "diag/bleu.h"
 #include "diag/chrf.h"
+#include "diag/tensor_error.h"
 #include "diag/text.h"
 #include "model/summary.h"
 #include "octet/error.h"
@@ -28,6 +29,7 @@ double seconds_since(Clock::time_point t0) {
 
 struct Env {
   const DoctorOptions& options;
+  std::unique_ptr<calib::DataSource> debug_samples;  // decoder-step samples for per-tensor SQNR
   TranslatorFiles fp32;
   std::vector<std::string> sources, references, calib_src, calib_tgt;
   std::vector<std::vector<int32_t>> sensitivity_ids;
@@ -90,6 +92,19 @@ RowResult evaluate(const std::string& name, const std::string& what, const Trans
     }
   } catch (const Error& e) {
     r.failure = e.what();
+  }
+  if (r.failure.empty() && env.debug_samples && r.name != "fp32" && r.decoder != env.fp32.decoder) {
+    try {
+      const Model f = load_model(env.fp32.decoder), q = load_model(r.decoder);
+      const DebugReport d = debug_tensors(f, q, *env.debug_samples, {});
+      for (const TensorError& t : d.tensors) {
+        r.decoder_sqnr.emplace_back(t.name, t.sqnr_db);
+        if (r.first_bad_tensor.empty() && t.sqnr_db < 20 && !t.mask_dominated)
+          r.first_bad_tensor = fmt::format("op {} ({}) '{}' at {:.1f} dB", t.op_index, t.op, t.name, t.sqnr_db);
+      }
+    } catch (const Error& e) {
+      env.say(name + ": per-tensor error not measured: " + e.what());
+    }
   }
   env.say(r.failure.empty() ? fmt::format("{}: BLEU {:.2f}", name, r.bleu) : name + ": failed: " + r.failure);
   return r;
@@ -221,7 +236,7 @@ void write_verdict(DoctorReport& report, const std::optional<seq2seq::PairResult
 
 DoctorReport run_doctor(const DoctorOptions& o) {
   const auto t0 = Clock::now();
-  Env env{o, TranslatorFiles::from_folder(o.model), {}, {}, {}, {}, {}, {}};
+  Env env{o, nullptr, TranslatorFiles::from_folder(o.model), {}, {}, {}, {}, {}, {}};
   env.sources = read_lines(o.test_src);
   env.references = read_lines(o.test_ref);
   if (env.sources.size() != env.references.size())
@@ -240,6 +255,11 @@ DoctorReport run_doctor(const DoctorOptions& o) {
       env.sensitivity_ids.push_back(tokenizer_only.encode(env.sources[i]));
   }
   fs::create_directories(o.out);
+  if (!env.calib_tgt.empty()) {
+    // Four dev sentences at two prefixes each: what per-tensor SQNR is measured on.
+    auto sets = seq2seq::make_calibration_sets(env.fp32, env.calib_src, env.calib_tgt, {.sentences = 4, .prefixes = 2});
+    env.debug_samples = std::move(sets.decoder);
+  }
 
   DoctorReport report;
   report.rows.push_back(evaluate("fp32", "the float pair as given", env.fp32, env));
@@ -362,6 +382,13 @@ nlohmann::json report_json(const DoctorReport& report, const DoctorOptions& o) {
       row["ms_per_step"] = r.ms_per_step;
       row["sentences_per_second"] = r.sentences_per_second;
       row["target_rejects"] = nullptr;  // no target profile chosen
+      if (!r.decoder_sqnr.empty()) {
+        nlohmann::json t = nlohmann::json::array();
+        for (const auto& [name, db] : r.decoder_sqnr)
+          t.push_back({{"tensor", name}, {"sqnr_db", std::isfinite(db) ? nlohmann::json(db) : nlohmann::json(nullptr)}});
+        row["decoder_sqnr"] = t;
+        row["first_bad_tensor"] = r.first_bad_tensor;
+      }
     }
     j["rows"].push_back(row);
   }

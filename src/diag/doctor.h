@@ -42,6 +42,10 @@ struct RowResult {
   std::map<std::string, int> precision;  // op precision → ops, both files
   uint64_t bytes = 0;
   double ms_per_step = 0, sentences_per_second = 0;
+  // Integer rows: end-to-end SQNR (dB) of each decoder-step tensor against
+  // the float decoder, in graph order, on a few teacher-forced dev samples.
+  std::vector<std::pair<std::string, double>> decoder_sqnr;
+  std::string first_bad_tensor;  // first below 20 dB, mask-dominated ranges aside
 };
 
 struct DoctorReport {

@@ -57,6 +57,46 @@ std::string svg_bars(const std::string& title, const std::vector<std::pair<std::
   return s + "</svg>";
 }
 
+std::string svg_lines(const std::string& title, const std::vector<LineSeries>& series, double lo, double hi,
+                      double mark, const std::string& x_label, const std::string& y_label) {
+  const int left = 50, top = 30, w = 760, h = 260;
+  size_t n = 1;
+  for (const auto& s : series) n = std::max(n, s.y.size());
+  auto X = [&](size_t i) { return left + w * static_cast<double>(i) / static_cast<double>(std::max<size_t>(n - 1, 1)); };
+  auto Y = [&](double v) {
+    v = std::isnan(v) ? lo : std::clamp(std::isinf(v) ? (v > 0 ? hi : lo) : v, lo, hi);
+    return top + h * (hi - v) / (hi - lo);
+  };
+  std::string out = fmt::format(
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{}\" role=\"img\"><title>{}</title>"
+      "<text x=\"4\" y=\"18\" font-size=\"14\" font-weight=\"bold\">{}</text>"
+      "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"#999\"/>",
+      left + w + 170, top + h + 40, html_escape(title), html_escape(title), left, top, w, h);
+  for (int k = 0; k <= 4; ++k) {
+    const double v = lo + (hi - lo) * k / 4;
+    out += fmt::format("<text x=\"{}\" y=\"{:.1f}\" font-size=\"11\" text-anchor=\"end\">{:.0f}</text>", left - 4,
+                       Y(v) + 4, v);
+  }
+  out += fmt::format("<text x=\"{}\" y=\"{}\" font-size=\"12\">{}</text>", left, top + h + 30, html_escape(x_label));
+  out += fmt::format("<text x=\"4\" y=\"{}\" font-size=\"12\">{}</text>", top - 4 + 0, "");
+  out += fmt::format("<line x1=\"{}\" x2=\"{}\" y1=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"#333\" stroke-dasharray=\"4 3\"/>",
+                     left, left + w, Y(mark), Y(mark));
+  for (size_t k = 0; k < series.size(); ++k) {
+    const LineSeries& s = series[k];
+    std::string points;
+    for (size_t i = 0; i < s.y.size(); ++i) points += fmt::format("{:.1f},{:.1f} ", X(i), Y(s.y[i]));
+    out += fmt::format("<polyline class=\"series\" fill=\"none\" stroke=\"{}\" stroke-width=\"1.5\" points=\"{}\"/>",
+                       s.colour, points);
+    out += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"12\" height=\"12\" fill=\"{}\"/><text x=\"{}\" y=\"{}\" "
+                       "font-size=\"12\">{}</text>",
+                       left + w + 10, top + 20 * static_cast<int>(k), s.colour, left + w + 28,
+                       top + 10 + 20 * static_cast<int>(k), html_escape(s.label));
+  }
+  out += fmt::format("<text x=\"{}\" y=\"{}\" font-size=\"12\">{}</text>", left + w + 10,
+                     top + 20 * static_cast<int>(series.size()) + 10, html_escape(y_label));
+  return out + "</svg>";
+}
+
 std::string doctor_html(const DoctorReport& report, const DoctorOptions& o) {
   std::string h =
       "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>octet doctor</title><style>"
@@ -99,6 +139,23 @@ std::string doctor_html(const DoctorReport& report, const DoctorOptions& o) {
   const double fp32_sens = !sens.empty() ? sens.front().second : -1;
   h += "<div>" + svg_bars("BLEU (dashed: fp32)", bleu, "#3b7dd8", fp32_bleu) + "</div>";
   h += "<div>" + svg_bars("First-step source sensitivity (dashed: fp32)", sens, "#d8793b", fp32_sens) + "</div>";
+  // Per-tensor SQNR along the decoder step for each integer row.
+  static const char* kColours[] = {"#2a9d4b", "#c0392b", "#8e44ad", "#7f6000", "#1f77b4"};
+  std::vector<LineSeries> lines;
+  std::string firsts;
+  for (const RowResult& r : report.rows) {
+    if (r.decoder_sqnr.empty() || r.name.find("boundary") != std::string::npos || r.name.find("fp32-enc") == 0) continue;
+    LineSeries s{r.name, kColours[lines.size() % 5], {}};
+    for (const auto& [_, db] : r.decoder_sqnr) s.y.push_back(db);
+    lines.push_back(std::move(s));
+    if (!r.first_bad_tensor.empty())
+      firsts += "<li>" + html_escape(r.name + ": first tensor below 20 dB: " + r.first_bad_tensor) + "</li>";
+  }
+  if (!lines.empty()) {
+    h += "<div>" + svg_lines("Decoder step: SQNR of each tensor against fp32 (dB; dashed: 20 dB)", lines, -10, 60, 20,
+                             "tensors in graph order", "dB") + "</div>";
+    if (!firsts.empty()) h += "<ul>" + firsts + "</ul>";
+  }
   return h + "</body></html>\n";
 }
 

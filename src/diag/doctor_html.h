@@ -19,4 +19,13 @@ std::string html_escape(std::string_view text);
 std::string svg_bars(const std::string& title, const std::vector<std::pair<std::string, double>>& bars,
                      const std::string& colour, double reference = -1);
 
+// Lines over a common x (the index in each series) as inline SVG; y clamped
+// to [lo, hi] (+inf drawn at hi), with a dashed horizontal line at `mark`.
+struct LineSeries {
+  std::string label, colour;
+  std::vector<double> y;
+};
+std::string svg_lines(const std::string& title, const std::vector<LineSeries>& series, double lo, double hi,
+                      double mark, const std::string& x_label, const std::string& y_label);
+
 }  // namespace octet::diag

@@ -103,6 +103,9 @@ TEST(DoctorBrowserSlow, ReportRendersItsPlotsInHeadlessChromium) {
     row.bleu = bleu;
     row.first_step.sensitivity = sens;
     row.precision["int8"] = 352;
+    if (name != "fp32")
+      for (int k = 0; k < 200; ++k)  // two rows apart: naive low, octet high
+        row.decoder_sqnr.emplace_back("t" + std::to_string(k), (name == "naive-int8" ? 0 : 35) + (k * 37 % 20));
     r.rows.push_back(row);
   }
   r.verdict = {"naive-int8 collapses"};
@@ -112,7 +115,7 @@ TEST(DoctorBrowserSlow, ReportRendersItsPlotsInHeadlessChromium) {
   const int status = testing::run_process(
       {chromium.string(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-       "--user-data-dir=" + (dir / "profile").string(), "--window-size=1000,1400", "--screenshot=" + png.string(),
+       "--user-data-dir=" + (dir / "profile").string(), "--window-size=1000,1800", "--screenshot=" + png.string(),
        "file://" + (dir / "report.html").string()},
       log, log, std::chrono::minutes(2), "chromium");
   ASSERT_EQ(status, 0) << testing::read_text(log);
@@ -122,17 +125,21 @@ TEST(DoctorBrowserSlow, ReportRendersItsPlotsInHeadlessChromium) {
   auto near = [](const unsigned char* p, int r, int g, int b) {
     return std::abs(p[0] - r) < 12 && std::abs(p[1] - g) < 12 && std::abs(p[2] - b) < 12;
   };
-  size_t blue = 0, orange = 0;
+  size_t blue = 0, orange = 0, green = 0, red = 0;
   for (int i = 0; i < w * h; ++i) {
     blue += near(pixels + 3 * i, 0x3b, 0x7d, 0xd8);
     orange += near(pixels + 3 * i, 0xd8, 0x79, 0x3b);
+    green += near(pixels + 3 * i, 0x2a, 0x9d, 0x4b);
+    red += near(pixels + 3 * i, 0xc0, 0x39, 0x2b);
   }
   stbi_image_free(pixels);
-  std::printf("[ figure ] report.html in Chromium: %dx%d screenshot, %zu BLEU-bar pixels, %zu sensitivity-bar pixels\n",
-              w, h, blue, orange);
+  std::printf("[ figure ] report.html in Chromium: %dx%d screenshot, %zu BLEU-bar pixels, %zu sensitivity-bar "
+              "pixels, %zu and %zu pixels of the two SQNR lines\n", w, h, blue, orange, green, red);
   // Three bars of 16 px each, the shortest (0.6 of 19.4 of 420 px) 13 px wide.
   EXPECT_GT(blue, 3000u);
   EXPECT_GT(orange, 3000u);
+  EXPECT_GT(green, 500u);  // two 200-point lines across 760 px, plus their legend squares
+  EXPECT_GT(red, 500u);
 }
 
 }  // namespace

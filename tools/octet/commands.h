@@ -15,5 +15,6 @@ void add_translate(CLI::App& app);
 void add_import_marian(CLI::App& app);
 void add_quantize_marian(CLI::App& app);
 void add_doctor(CLI::App& app);
+void add_debug(CLI::App& app);
 
 }  // namespace octet::cli

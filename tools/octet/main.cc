@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   octet::cli::add_import_marian(app);
   octet::cli::add_quantize_marian(app);
   octet::cli::add_doctor(app);
+  octet::cli::add_debug(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
