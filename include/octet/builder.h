@@ -44,4 +44,11 @@ class GraphBuilder {
   size_t subgraph_;
 };
 
+// One op of `model`'s main graph as a model of its own: constant inputs stay
+// constants, every other input becomes a model input (in the op's input
+// order; `fed` receives their tensor indices in `model`), the op's outputs
+// are the model's outputs. For running an op alone (debuggers, op-by-op
+// comparisons with another runtime).
+Model extract_op(const Model& model, const Op& op, std::vector<int32_t>& fed);
+
 }  // namespace octet

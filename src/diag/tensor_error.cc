@@ -105,27 +105,7 @@ struct Isolated {
 
 std::unique_ptr<Isolated> isolate(const Model& m, const Op& op) {
   auto iso = std::make_unique<Isolated>();
-  iso->model.subgraphs.resize(1);
-  GraphBuilder b(iso->model);
-  const Graph& g = m.main();
-  std::vector<int32_t> ins, outs;
-  for (int32_t t : op.inputs) {
-    if (t < 0) { ins.push_back(-1); continue; }
-    const Tensor& src = g.tensors[t];
-    if (!m.data_of(src).empty()) {
-      ins.push_back(b.add_constant(src.name, src.dtype, src.shape, m.data_of(src), src.quant));
-    } else {
-      ins.push_back(b.add_input(src.name, src.dtype, src.shape, src.quant));
-      iso->fed.push_back(t);
-    }
-  }
-  for (int32_t t : op.outputs) {
-    const Tensor& src = g.tensors[t];
-    outs.push_back(b.add_tensor(src.name, src.dtype, src.shape, src.quant));
-    b.mark_output(outs.back());
-  }
-  Op& copy = b.add_op(op.code.builtin, ins, outs, op.options.value, op.code.version);
-  copy.options = op.options;
+  iso->model = extract_op(m, op, iso->fed);
   iso->interpreter = std::make_unique<Interpreter>(iso->model, 0, InterpreterOptions{.num_threads = 1});
   return iso;
 }

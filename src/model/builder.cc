@@ -67,4 +67,34 @@ Op& GraphBuilder::add_custom_op(std::string name, std::vector<int32_t> inputs,
   return graph().ops.back();
 }
 
+Model extract_op(const Model& model, const Op& op, std::vector<int32_t>& fed) {
+  const Graph& g = model.main();
+  Model one;
+  one.subgraphs.resize(1);
+  GraphBuilder b(one);
+  std::vector<int32_t> ins, outs;
+  for (int32_t t : op.inputs) {
+    if (t < 0) {
+      ins.push_back(-1);
+      continue;
+    }
+    const Tensor& src = g.tensors[t];
+    if (!model.data_of(src).empty()) {
+      ins.push_back(b.add_constant(src.name, src.dtype, src.shape, model.data_of(src), src.quant));
+    } else {
+      ins.push_back(b.add_input(src.name, src.dtype, src.shape, src.quant));
+      fed.push_back(t);
+    }
+  }
+  for (int32_t t : op.outputs) {
+    const Tensor& src = g.tensors[t];
+    outs.push_back(b.add_tensor(src.name, src.dtype, src.shape, src.quant));
+    b.mark_output(outs.back());
+  }
+  Op& copy = b.add_op(op.code.builtin, ins, outs, op.options.value, op.code.version);
+  copy.options = op.options;
+  copy.code = op.code;
+  return one;
+}
+
 }  // namespace octet
