@@ -1,5 +1,5 @@
 // octet quantize-marian FLOAT_DIR OUT_DIR --calib-src F [--calib-tgt F] [--sentences 64] [--prefixes 4]
-//                       [--naive] [--mode int8|16x8|dynamic] [--estimator E] [--mask-below X]
+//                       [--naive] [--mode int8|16x8|dynamic] [--estimator E] [--percentile P] [--mask-below X]
 //                       [--float-boundary] [--threads N]
 // A float encoder + decoder-step folder (octet import-marian) → a quantized
 // folder `octet translate` runs, calibrated on sentences the seq2seq way.
@@ -19,6 +19,7 @@ struct Args {
   size_t sentences = 64;
   int prefixes = 4, threads = 2;
   float mask_below = -1e4f;
+  double percentile = 99.99;
   bool naive = false, float_boundary = false;
   CLI::App* cmd = nullptr;
 };
@@ -30,6 +31,7 @@ void run(const Args& a) {
   const auto estimator = calib::parse_estimator(a.estimator);
   if (!estimator) fail("unknown estimator '{}': expected minmax, ema, percentile, mse or entropy", a.estimator);
   pr.recipe.estimator.estimator = *estimator;
+  pr.recipe.estimator.percentile = a.percentile;
   if (!(a.mask_below < 0)) fail("--mask-below {}: an additive mask value is negative", a.mask_below);
   pr.recipe.mask_threshold = a.mask_below;
   pr.calibration.sentences = a.sentences;
@@ -72,6 +74,7 @@ void add_quantize_marian(CLI::App& app) {
   cmd->add_option("--prefixes", a->prefixes, "decoder prefixes a sentence (default 4: start, early, middle, near the end)");
   cmd->add_option("--mode", a->mode, "int8 (default), 16x8 or dynamic");
   cmd->add_option("--estimator", a->estimator, "minmax (default), ema, percentile, mse or entropy");
+  cmd->add_option("--percentile", a->percentile, "for --estimator percentile (default 99.99)");
   cmd->add_option("--mask-below", a->mask_below, "values at or below are the additive mask (default -1e4)");
   cmd->add_flag("--naive", a->naive, "a generic converter's recipe: min-max, start token only, no mask awareness, float edges");
   cmd->add_flag("--float-boundary", a->float_boundary, "float encoder output and decoder input/logits");
